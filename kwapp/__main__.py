@@ -1,0 +1,3 @@
+from kwapp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Audio input: devices, capture ring buffer, resampling, files played as a microphone."""

@@ -1,0 +1,1 @@
+"""The streaming engine (features, model step, detector) and the threads that drive it."""

@@ -1,0 +1,1 @@
+"""Datasets, augmentation, training, evaluation and fine-tuning (torch; no Qt)."""
