@@ -21,7 +21,7 @@ def user_errors():
 
     try:
         yield
-    except (ModelFolderError, AudioFileError, DeviceError, FileNotFoundError, ValueError) as exc:
+    except (ModelFolderError, AudioFileError, DeviceError, FileNotFoundError, FileExistsError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
 
 
@@ -68,7 +68,8 @@ def run_train(args) -> int:
     model_cfg = ModelConfig(arch=args.arch, d_model=args.d_model, n_layers=args.n_layers)
     with user_errors():
         info = train_export_evaluate(cfg, model_cfg)
-    print_json({"model": str(info.folder), "metrics": info.metrics})
+    if info is not None:
+        print_json({"model": str(info.folder), "metrics": info.metrics})
     return 0
 
 
@@ -142,6 +143,7 @@ def add_listen_parser(sub) -> None:
     p.add_argument("--channel", type=int, help="use this input channel (0-based) instead of a downmix")
     p.add_argument("--realtime", action="store_true", help="pace a file at real-time speed")
     p.add_argument("--json", action="store_true", help='one JSON line per detection: {"t", "keyword", "score"}')
+    p.add_argument("--config", type=Path, help="TOML file with station, MQTT, webhook and sound actions (docs/service.md)")
     p.set_defaults(run=run_listen)
 
 
@@ -158,4 +160,87 @@ def run_listen(args) -> int:
         return listen(args)
 
 
-PARSERS = [add_listen_parser, add_train_parser, add_eval_parser, add_export_parser]
+# --- finetune ----------------------------------------------------------------------------------
+
+
+def add_finetune_parser(sub) -> None:
+    p = sub.add_parser("finetune", help="adapt a model to site recordings, new keywords included")
+    add_model_arg(p)
+    p.add_argument("--data", type=Path, nargs="+", required=True, help="folders with <label>/<take>.wav (and _background_/ recordings)")
+    p.add_argument("--out", type=Path, required=True, help="new model folder to write (must not exist)")
+    p.add_argument("--steps", type=int, default=80, help="optimiser steps (about 0.6 s each on 2 CPU cores)")
+    p.add_argument("--held-out-fraction", type=float, default=0.3, help="share of each label's takes kept for evaluation")
+    p.add_argument("--only-new", action="store_true", help="drop the old keywords (they become _unknown_)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(run=run_finetune)
+
+
+def run_finetune(args) -> int:
+    from kwapp.train.finetune import FinetuneConfig, finetune
+
+    cfg = FinetuneConfig(model=args.model, data=tuple(args.data), out=args.out, steps=args.steps,
+                         held_out_fraction=args.held_out_fraction, keep_keywords=not args.only_new, seed=args.seed)
+    with user_errors():
+        info = finetune(cfg, progress=lambda step, total, eta: log.info("step %d/%d, about %.0f s left", step, total, eta))
+    print_json({"model": str(info.folder), "labels": list(info.labels), "metrics": info.metrics})
+    return 0
+
+
+# --- gui ---------------------------------------------------------------------------------------
+
+
+def add_gui_parser(sub) -> None:
+    p = sub.add_parser("gui", help="the monitoring window (also what `kwapp` without a sub-command opens)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--source", type=Path, help="WAV/FLAC file played as a microphone, in real time")
+    source.add_argument("--device", help="input device name (default: the last one used, else the system default)")
+    p.add_argument("--channel", type=int, help="use this input channel (0-based) instead of a downmix")
+    p.add_argument("--model", type=Path, help="model folder (default: the last one loaded, else models/default)")
+    p.add_argument("--lang", choices=["ja", "en"], help="UI language (default: the saved choice, else the system locale)")
+    p.set_defaults(run=run_gui)
+
+
+def run_gui(args) -> int:
+    from kwapp.app import run_gui as open_window
+
+    with user_errors():
+        return open_window(args)
+
+
+# --- eval-stream -------------------------------------------------------------------------------
+
+
+def add_eval_stream_parser(sub) -> None:
+    p = sub.add_parser("eval-stream", help="false rejects and false accepts per hour on long streams")
+    add_model_arg(p)
+    data = default_data_root()
+    p.add_argument("--keywords", type=Path, default=data / "speech" / "gsc-v2-dev", help="<label>/<clip> folder with keyword and _unknown_ clips")
+    p.add_argument("--held-out-percent", type=float, default=40.0, help="use only the speakers held out at this percent (0: all)")
+    p.add_argument("--per-keyword", type=int, default=30, help="clips placed per keyword (and of _unknown_ speech)")
+    p.add_argument("--background", type=Path, nargs="+", default=[data / "noise" / "mimii-factory", data / "noise" / "room"], help="noise folders looped under the keywords")
+    p.add_argument("--snr", type=float, nargs="+", default=[10.0], help="keyword-to-background SNR in dB, one stream each")
+    p.add_argument("--site", type=Path, nargs="+", help="site background recordings only (no keywords placed): FA/h on your floor")
+    p.add_argument("--target-fa-per-hour", type=float, default=0.125, help="pick per-keyword thresholds meeting this (0.125 = 1 per 8-hour shift)")
+    p.add_argument("--plot", type=Path, help="write a DET plot (PNG)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_eval_stream)
+
+
+def run_eval_stream(args) -> int:
+    from kwapp.train.stream_eval_cli import evaluate_streams
+
+    with user_errors():
+        result = evaluate_streams(args)
+    if args.json:
+        print_json(result)
+    else:
+        for name, picks in result["thresholds_for_target"].items():
+            print(f"{name}: target {args.target_fa_per_hour} FA/h")
+            for keyword, p in picks.items():
+                frr = "n/a" if p["frr"] is None else f"{p['frr']:.3f}"
+                print(f"  {keyword:12s} threshold {p['threshold']:.2f}  FRR {frr}  FA/h {p['fa_per_hour']:.2f}  per 8-h shift {p['fa_per_shift']:.1f}")
+    return 0
+
+
+PARSERS = [add_listen_parser, add_finetune_parser, add_eval_stream_parser, add_train_parser, add_eval_parser, add_export_parser, add_gui_parser]

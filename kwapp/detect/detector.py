@@ -57,6 +57,10 @@ class Detector:
     def push(self, probs: np.ndarray, frame: int) -> tuple[np.ndarray, list[Detection]]:
         """One frame of class probabilities -> smoothed keyword scores and the events it fires."""
         scores = self.smoother.push(probs[self.columns])
+        return scores, self.fire(scores, frame)
+
+    def fire(self, scores: np.ndarray, frame: int) -> list[Detection]:
+        """Threshold, re-arm and refractory logic on one frame of smoothed keyword scores."""
         t = self.frame_end_s(frame)
         events = []
         for i, keyword in enumerate(self.keywords):
@@ -68,4 +72,4 @@ class Detector:
                 events.append(Detection(keyword, float(scores[i]), t, frame, threshold))
                 self._armed[i] = False
                 self._last_t[i] = t
-        return scores, events
+        return events

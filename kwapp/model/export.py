@@ -35,7 +35,7 @@ def export_fp32(model: nn.Module, path: Path) -> None:
     frame = torch.zeros(1, model.cfg.n_features)
     with torch.no_grad():
         program = torch.onnx.export(
-            StepWithSoftmax(model),
+            StepWithSoftmax(model).eval(),  # the wrapper starts in training mode and export warns
             (frame, conv, ssm),
             dynamo=True,
             opset_version=OPSET,

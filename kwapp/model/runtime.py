@@ -15,6 +15,7 @@ def make_session(path: Path, threads: int = 1) -> ort.InferenceSession:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.add_session_config_entry("session.set_denormal_as_zero", "1")  # decaying states reach denormals
     options.log_severity_level = 3  # warnings about unused initializers are noise here
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
@@ -28,9 +29,8 @@ class StepRunner:
         if not path.is_file():
             raise ModelFolderError(f"model folder {info.folder} has no {path.name}; run 'kwapp export' to create it")
         self.session = make_session(path)
-        cfg = info.model
-        self._conv_shape = (cfg.n_layers, 1, cfg.d_inner, cfg.d_conv - 1)
-        self._ssm_shape = (cfg.n_layers, 1, cfg.d_inner, cfg.d_state)
+        self._state_names = [i.name for i in self.session.get_inputs()[1:]]
+        self._state_shapes = [tuple(i.shape) for i in self.session.get_inputs()[1:]]
         self.reset()
 
     @classmethod
@@ -39,15 +39,13 @@ class StepRunner:
 
     def reset(self) -> None:
         """Back to the empty state, as at the start of a stream (deterministic, no warm-up)."""
-        self.conv_state = np.zeros(self._conv_shape, dtype=np.float32)
-        self.ssm_state = np.zeros(self._ssm_shape, dtype=np.float32)
+        self.states = [np.zeros(shape, dtype=np.float32) for shape in self._state_shapes]
 
     def step(self, frame: np.ndarray) -> np.ndarray:
         """One feature frame (F,) -> class probabilities (classes,)."""
-        probs, self.conv_state, self.ssm_state = self.session.run(
-            None,
-            {"frame": frame.reshape(1, -1).astype(np.float32, copy=False), "conv_state": self.conv_state, "ssm_state": self.ssm_state},
-        )
+        feeds = {"frame": frame.reshape(1, -1).astype(np.float32, copy=False)}
+        feeds.update(zip(self._state_names, self.states))
+        probs, *self.states = self.session.run(None, feeds)
         return probs[0]
 
     def run(self, frames: np.ndarray) -> np.ndarray:

@@ -31,9 +31,15 @@ class Clip:
 
 
 def speaker_of(path: Path) -> str:
-    """Speech Commands names clips `<speaker>_nohash_<n>`; other files count as their own speaker."""
+    """Speaker id of a clip; files without a Speech Commands name count as their own speaker.
+
+    Speech Commands names clips `<speaker>_nohash_<n>`, and the v0.02 test set names its _unknown_
+    clips `<word>_<speaker>_nohash_<n>`, so the id is the last `_` field before `_nohash_`.
+    """
     stem = path.stem
-    return stem.split("_nohash_")[0] if "_nohash_" in stem else stem
+    if "_nohash_" not in stem:
+        return stem
+    return stem.split("_nohash_")[0].rsplit("_", 1)[-1]
 
 
 def map_label(word: str, labels: tuple[str, ...]) -> str | None:

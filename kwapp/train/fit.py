@@ -8,9 +8,13 @@ import math
 import time
 from pathlib import Path
 
+import os
+
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel as DDP
 
 from kwapp.config import FeatureConfig
 from kwapp.features.frontend import FeatureExtractor
@@ -123,15 +127,17 @@ def pick_scan(device: torch.device):
     return selective_scan_chunked if device.type == "cuda" else selective_scan_reference
 
 
-def train_epoch(model, opt, sched, splits, cfg, aug, extractor, device, gen) -> float:
+def train_epoch(model, opt, sched, splits, cfg, aug, extractor, device, gen, world: int = 1) -> float:
+    """One epoch of balanced batches; with `world` DDP processes each runs its share of the steps."""
     model.train()
     scan = pick_scan(device)
-    steps = max(1, len(splits.train_audio) // cfg.batch_size)
+    steps = max(1, len(splits.train_audio) // (cfg.batch_size * world))
+    fill = unwrap(model).feat_mean.cpu()
     losses = []
     for _ in range(steps):
         audio, classes = balanced_batch(splits, cfg.labels, aug, cfg.batch_size)
         feats = torch.from_numpy(extractor.batch_features(audio))
-        feats = spec_augment(feats, model.feat_mean.cpu(), AugmentConfig(), gen).to(device)
+        feats = spec_augment(feats, fill, AugmentConfig(), gen).to(device)
         logits = model(feats, scan=scan)[:, -1]  # the last frame has heard the whole clip
         loss = F.cross_entropy(logits, torch.from_numpy(classes).to(device), label_smoothing=cfg.label_smoothing)
         opt.zero_grad(set_to_none=True)
@@ -139,8 +145,28 @@ def train_epoch(model, opt, sched, splits, cfg, aug, extractor, device, gen) -> 
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
     return float(np.mean(losses))
+
+
+def unwrap(model):
+    """The network inside a DistributedDataParallel wrapper (or the model itself)."""
+    return getattr(model, "module", model)
+
+
+def init_distributed() -> tuple[int, int, torch.device]:
+    """Rank, world size and device; starts the process group under torchrun (gloo on CPU, NCCL on GPUs)."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    if torch.cuda.is_available():
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        torch.cuda.set_device(device)
+    else:
+        device = torch.device("cpu")
+    if world > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+        log.info("rank %d of %d on %s", rank, world, device)
+    return rank, world, device
 
 
 @torch.no_grad()
@@ -154,32 +180,29 @@ def predict_clips(model, extractor: FeatureExtractor, audio: np.ndarray, device,
     return np.concatenate(out) if out else np.zeros(0, dtype=int)
 
 
-def fit(cfg: TrainConfig, model_cfg: ModelConfig) -> ModelInfo:
-    """Train, save model.pt and config.json into cfg.out, and return the folder's description."""
-    torch.manual_seed(cfg.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    feature_cfg = FeatureConfig()
-    extractor = FeatureExtractor(feature_cfg)
-    splits = load_splits(cfg)
-    model_cfg = dataclasses.replace(model_cfg, n_features=feature_cfg.n_features, n_classes=len(cfg.labels))
+def check_replicas(model) -> float:
+    """All-gather every rank's parameters and fail unless the replicas are identical."""
+    flat = torch.cat([p.detach().flatten() for p in unwrap(model).parameters()])
+    gathered = [torch.zeros_like(flat) for _ in range(dist.get_world_size())]
+    dist.all_gather(gathered, flat)
+    diff = max(float((g - flat).abs().max()) for g in gathered)
+    if diff != 0.0:
+        raise RuntimeError(f"DDP replicas diverged: max parameter difference {diff}")
+    log.info("DDP replicas agree across %d processes (max parameter difference 0)", len(gathered))
+    return diff
+
+
+def new_model(model_cfg: ModelConfig, extractor: FeatureExtractor, splits: Splits):
+    """A fresh network with the feature normalisation of the training clips built in."""
     model = build_model(model_cfg)
     mean, std = feature_stats(extractor, splits.train_audio)
     model.feat_mean.copy_(torch.from_numpy(mean))
     model.feat_std.copy_(torch.from_numpy(std))
-    model.to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    steps = cfg.epochs * max(1, len(splits.train_audio) // cfg.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps, pct_start=0.1)
-    aug = WaveAugmenter(splits.noises, splits.factory, AugmentConfig(), seed=cfg.seed)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    started = time.perf_counter()
-    for epoch in range(cfg.epochs):
-        t0 = time.perf_counter()
-        loss = train_epoch(model, opt, sched, splits, cfg, aug, extractor, device, gen)
-        rate = max(1, len(splits.train_audio) // cfg.batch_size) * cfg.batch_size / (time.perf_counter() - t0)
-        acc = float(np.mean(predict_clips(model, extractor, splits.test_audio, device) == splits.test_labels)) if len(splits.test_audio) else math.nan
-        log.info("epoch %d/%d loss %.4f held-out clip accuracy %.4f (%.1f clips/s)", epoch + 1, cfg.epochs, loss, acc, rate)
-    info = ModelInfo(
+    return model
+
+
+def describe(cfg: TrainConfig, model_cfg: ModelConfig, feature_cfg: FeatureConfig, splits: Splits, seconds: float, device, world: int) -> ModelInfo:
+    return ModelInfo(
         folder=Path(cfg.out),
         labels=tuple(cfg.labels),
         features=feature_cfg,
@@ -196,11 +219,45 @@ def fit(cfg: TrainConfig, model_cfg: ModelConfig) -> ModelInfo:
             "train_clips": int(len(splits.train_audio)),
             "held_out_clips": int(len(splits.test_audio)),
             "seed": cfg.seed,
-            "train_seconds": round(time.perf_counter() - started, 1),
+            "train_seconds": round(seconds, 1),
             "device": str(device),
+            "processes": world,
         },
     )
+
+
+def fit(cfg: TrainConfig, model_cfg: ModelConfig, splits: Splits | None = None) -> ModelInfo | None:
+    """Train and save model.pt and config.json into cfg.out; returns None on DDP ranks other than 0."""
+    rank, world, device = init_distributed()
+    torch.manual_seed(cfg.seed)  # the same initial weights on every rank
+    torch.set_flush_denormal(True)  # decaying SSM states reach denormals, which are ~100x slower on x86
+    feature_cfg = FeatureConfig()
+    extractor = FeatureExtractor(feature_cfg)
+    splits = splits or load_splits(cfg)
+    model_cfg = dataclasses.replace(model_cfg, n_features=feature_cfg.n_features, n_classes=len(cfg.labels))
+    model = new_model(model_cfg, extractor, splits).to(device)
+    if world > 1:
+        model = DDP(model)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    steps = cfg.epochs * max(1, len(splits.train_audio) // (cfg.batch_size * world))
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps, pct_start=0.1)
+    aug = WaveAugmenter(splits.noises, splits.factory, AugmentConfig(), seed=cfg.seed + rank)  # different batches per rank
+    gen = torch.Generator().manual_seed(cfg.seed + rank)
+    started = time.perf_counter()
+    for epoch in range(cfg.epochs):
+        t0 = time.perf_counter()
+        loss = train_epoch(model, opt, sched, splits, cfg, aug, extractor, device, gen, world)
+        rate = world * max(1, len(splits.train_audio) // (cfg.batch_size * world)) * cfg.batch_size / (time.perf_counter() - t0)
+        if rank == 0:
+            acc = float(np.mean(predict_clips(unwrap(model), extractor, splits.test_audio, device) == splits.test_labels)) if len(splits.test_audio) else math.nan
+            log.info("epoch %d/%d loss %.4f held-out clip accuracy %.4f (%.1f clips/s)", epoch + 1, cfg.epochs, loss, acc, rate)
+    if world > 1:
+        check_replicas(model)
+        dist.destroy_process_group()
+    if rank != 0:
+        return None
+    info = describe(cfg, model_cfg, feature_cfg, splits, time.perf_counter() - started, device, world)
     info.folder.mkdir(parents=True, exist_ok=True)
-    save_weights(info, model.cpu().eval())
+    save_weights(info, unwrap(model).cpu().eval())
     info.save()
     return info

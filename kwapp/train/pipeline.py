@@ -11,13 +11,27 @@ from kwapp.model.checkpoint import load_weights
 from kwapp.model.config import ModelConfig
 from kwapp.model.export import export_model
 from kwapp.train.evaluate import evaluate
-from kwapp.train.fit import TrainConfig, fit, gather
+from kwapp.features.frontend import FeatureExtractor
+from kwapp.train.augment import AugmentConfig, WaveAugmenter
+from kwapp.train.fit import Splits, TrainConfig, fit, gather, load_splits
+from kwapp.train.replay import build_replay, save_replay
 
 log = logging.getLogger(__name__)
 
 
-def train_export_evaluate(cfg: TrainConfig, model_cfg: ModelConfig) -> ModelInfo:
-    info = fit(cfg, model_cfg)
+def write_replay(cfg: TrainConfig, info: ModelInfo, splits: Splits) -> None:
+    """Store augmented training examples in the folder for later fine-tuning on a site PC."""
+    aug = WaveAugmenter(splits.noises, splits.factory, AugmentConfig(), seed=cfg.seed + 1)
+    feats, names = build_replay(splits, info.labels, aug, FeatureExtractor(info.features))
+    save_replay(info.folder, feats, names)
+
+
+def train_export_evaluate(cfg: TrainConfig, model_cfg: ModelConfig) -> ModelInfo | None:
+    splits = load_splits(cfg)
+    info = fit(cfg, model_cfg, splits)
+    if info is None:  # a DDP rank other than 0: rank 0 writes the folder
+        return None
+    write_replay(cfg, info, splits)
     _, model = load_weights(info.folder)
     export_model(model, info.onnx_path, int8=True)
     _, held_out = gather(cfg)
@@ -26,7 +40,7 @@ def train_export_evaluate(cfg: TrainConfig, model_cfg: ModelConfig) -> ModelInfo
         result = evaluate(info, held_out, ("stream_int8", "stream_fp32", "clip_float"))
         metrics = {
             "held_out": {
-                "data": f"held-out speakers ({cfg.held_out_percent:g} %) of {cfg.dev or cfg.data}",
+                "data": f"held-out speakers ({cfg.held_out_percent:g} %) of {cfg.dev or ', '.join(map(str, cfg.data))}",
                 "n": result["n"],
                 **result["modes"],
             }
