@@ -45,6 +45,8 @@ def add_train_parser(sub) -> None:
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--max-clips", type=int, default=0, help="use at most this many training clips (quick runs)")
+    p.add_argument("--pair-share", type=float, default=0.5, help="share of batches of two clips back to back (teaches the model to let go of a keyword)")
+    p.add_argument("--init", type=Path, help="start from this model folder's weights (same --arch and sizes)")
     p.set_defaults(run=run_train)
 
 
@@ -64,6 +66,8 @@ def run_train(args) -> int:
         lr=args.lr,
         seed=args.seed,
         max_clips=args.max_clips,
+        pair_share=args.pair_share,
+        init=args.init,
     )
     model_cfg = ModelConfig(arch=args.arch, d_model=args.d_model, n_layers=args.n_layers)
     with user_errors():

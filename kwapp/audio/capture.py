@@ -13,7 +13,7 @@ import time
 import numpy as np
 import sounddevice as sd
 
-from kwapp.audio.devices import InputDevice, find_input, refresh
+from kwapp.audio.devices import DeviceError, InputDevice, find_input, refresh
 from kwapp.audio.resample import ToMono16k
 from kwapp.audio.ring import Ring
 from kwapp.audio.source import SourceStats
@@ -47,23 +47,29 @@ class MicSource:
             self._overflows += 1
         self._ring.write(indata)
 
-    def _pick_rate(self, device: InputDevice) -> int:
+    def _pick_rate(self, device: InputDevice, channels: int) -> int:
         """16 kHz when the device accepts it, else its native rate (resampled in read())."""
         try:
-            sd.check_input_settings(device=device.index, samplerate=SAMPLE_RATE_HZ, channels=device.channels, dtype=self.sample_format)
+            sd.check_input_settings(device=device.index, samplerate=SAMPLE_RATE_HZ, channels=channels, dtype=self.sample_format)
             return SAMPLE_RATE_HZ
         except sd.PortAudioError:
             return device.default_rate_hz
 
     def _open(self) -> None:
         device = find_input(self.device_name)
-        rate = self._pick_rate(device)
-        channels = min(device.channels, 2) if self.channel is None else device.channels  # stereo at most for a downmix
+        # stereo at most for a downmix; channels up to the chosen one otherwise (ToMono16k rejects a missing one)
+        channels = min(device.channels, 2) if self.channel is None else min(device.channels, self.channel + 1)
+        rate = self._pick_rate(device, channels)
         self._ring = Ring(int(RING_SECONDS * rate), channels, self.sample_format)
         self._convert = ToMono16k(rate, channels, self.channel)
-        self._stream = sd.InputStream(device=device.index, samplerate=rate, channels=channels,
-                                      dtype=self.sample_format, callback=self._callback, blocksize=0)
-        self._stream.start()
+        try:
+            self._stream = sd.InputStream(device=device.index, samplerate=rate, channels=channels,
+                                          dtype=self.sample_format, callback=self._callback, blocksize=0)
+            self._stream.start()
+        except sd.PortAudioError as exc:
+            self._stream = None
+            raise DeviceError(f"input device {device.label} could not be opened: {exc}; close other programs "
+                              "that use it or choose another device (kwapp listen --list-devices)") from exc
         self.stats.name, self.stats.native_rate_hz, self.stats.channels = device.name, rate, channels
         self._last_data = time.monotonic()
         log.info("opened input %s at %d Hz, %d channels", device.label, rate, channels)

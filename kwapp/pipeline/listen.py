@@ -1,4 +1,8 @@
-"""`kwapp listen`: headless detection printing events, until a file ends or SIGTERM/Ctrl-C."""
+"""`kwapp listen`: headless detection printing events, until a file ends or SIGTERM/Ctrl-C.
+
+With --config, detections also run the plant actions (MQTT, webhook, sound) of that TOML file,
+and the station status goes "offline" on a clean stop.
+"""
 
 from __future__ import annotations
 
@@ -47,21 +51,51 @@ class EventPrinter:
                 print(f"{event.t:9.3f} s  {event.keyword:12s} {event.score:.3f}", flush=True)
 
 
+def open_actions(args, keywords: tuple[str, ...]):
+    """Build the ActionService for --config (not started yet), or return None without --config."""
+    if getattr(args, "config", None) is None:
+        return None
+    from kwapp.actions.service import ActionService
+    from kwapp.service_config import ServiceConfigError, load_service_config
+
+    config = load_service_config(args.config)
+    unknown = config.unknown_keywords(keywords)
+    if unknown:
+        raise ServiceConfigError(f"config file {args.config} has [keywords] tables for {unknown}, which model "
+                                 f"{args.model} cannot detect; use some of {list(keywords)} or remove them")
+    return ActionService(config)
+
+
+def forward_to(*handlers):
+    def handle(out: EngineOutput) -> None:
+        for handler in handlers:
+            handler(out)
+
+    return handle
+
+
 def listen(args) -> int:
     engine = Engine.from_folder(args.model)
+    actions = open_actions(args, engine.keywords)
     source = open_source(args)
     printer = EventPrinter(args.json)
-    thread = EngineThread(source, engine, printer)
+    thread = EngineThread(source, engine, printer if actions is None else forward_to(printer, actions.handle_output))
     stopping = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    thread.start()
     try:
+        if actions is not None:
+            actions.watch_source(source.stats)
+            actions.start()  # before the engine, so the broker connection is up when the first event comes
+        thread.start()
         while thread.is_alive() and not stopping.is_set():
             thread.join(0.2)
     except KeyboardInterrupt:
         pass
     finally:
-        thread.stop()
+        if thread.ident is not None:  # not started when actions.start() failed
+            thread.stop()
+        if actions is not None:
+            actions.stop()
         signal.signal(signal.SIGTERM, previous)
     if thread.error is not None:
         raise thread.error

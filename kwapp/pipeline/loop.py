@@ -50,6 +50,9 @@ class EngineThread(threading.Thread):
     def run(self) -> None:
         try:
             self.ended = run_stream(self.source, self.engine, self.on_output, self.stop_event)
+        except ValueError as exc:  # bad input that shows only once the source opens, such as a missing channel
+            log.error("engine thread stopped: %s", exc)
+            self.error = exc
         except Exception as exc:  # thread boundary: report, never die silently
             log.exception("engine thread failed")
             self.error = exc

@@ -86,7 +86,7 @@ def split_takes(takes: dict[str, list[np.ndarray]], fraction: float, seed: int) 
     train, held = {}, {}
     for label, clips in takes.items():
         order = rng.permutation(len(clips))
-        n_held = max(1, round(fraction * len(clips))) if len(clips) >= 3 else 0
+        n_held = max(1, round(fraction * len(clips))) if fraction > 0 and len(clips) >= 3 else 0
         held[label] = [clips[i] for i in order[:n_held]]
         train[label] = [clips[i] for i in order[n_held:]]
     return train, held

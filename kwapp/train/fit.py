@@ -19,7 +19,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from kwapp.config import FeatureConfig
 from kwapp.features.frontend import FeatureExtractor
 from kwapp.model.bundle import ModelInfo
-from kwapp.model.checkpoint import build_model, save_weights
+from kwapp.model.checkpoint import build_model, load_weights, save_weights
 from kwapp.model.config import ModelConfig
 from kwapp.model.mamba import selective_scan_chunked, selective_scan_reference
 from kwapp.train.augment import AugmentConfig, WaveAugmenter, spec_augment
@@ -46,6 +46,10 @@ class TrainConfig:
     label_smoothing: float = 0.1
     seed: int = 0
     max_clips: int = 0  # 0 = all; a small number gives a quick smoke run
+    # Share of batches made of two clips back to back, with a loss at the end of each: the second
+    # target teaches the streaming model to let go of a keyword once it has passed.
+    pair_share: float = 0.0
+    init: Path | None = None  # start from this model folder's weights (same architecture and size)
 
 
 @dataclasses.dataclass
@@ -127,6 +131,22 @@ def pick_scan(device: torch.device):
     return selective_scan_chunked if device.type == "cuda" else selective_scan_reference
 
 
+def batch_loss(model, splits, cfg, aug, extractor, device, gen, scan, fill):
+    """Cross-entropy at the last frame of each clip; for a pair of clips, at the end of both."""
+    audio, classes = balanced_batch(splits, cfg.labels, aug, cfg.batch_size)
+    targets = [torch.from_numpy(classes).to(device)]
+    if aug.rng.random() < cfg.pair_share:
+        second, second_classes = balanced_batch(splits, cfg.labels, aug, cfg.batch_size)
+        audio = np.concatenate([audio, second], axis=1)
+        targets.append(torch.from_numpy(second_classes).to(device))
+    feats = torch.from_numpy(extractor.batch_features(audio))
+    feats = spec_augment(feats, fill, AugmentConfig(), gen).to(device)
+    logits = model(feats, scan=scan)  # (B, L, classes)
+    clip_frames = extractor.n_frames(splits.train_audio.shape[1])
+    ends = [clip_frames - 1, logits.shape[1] - 1][: len(targets)]  # the last frame that has heard each clip whole
+    return sum(F.cross_entropy(logits[:, e], t, label_smoothing=cfg.label_smoothing) for e, t in zip(ends, targets)) / len(targets)
+
+
 def train_epoch(model, opt, sched, splits, cfg, aug, extractor, device, gen, world: int = 1) -> float:
     """One epoch of balanced batches; with `world` DDP processes each runs its share of the steps."""
     model.train()
@@ -135,11 +155,7 @@ def train_epoch(model, opt, sched, splits, cfg, aug, extractor, device, gen, wor
     fill = unwrap(model).feat_mean.cpu()
     losses = []
     for _ in range(steps):
-        audio, classes = balanced_batch(splits, cfg.labels, aug, cfg.batch_size)
-        feats = torch.from_numpy(extractor.batch_features(audio))
-        feats = spec_augment(feats, fill, AugmentConfig(), gen).to(device)
-        logits = model(feats, scan=scan)[:, -1]  # the last frame has heard the whole clip
-        loss = F.cross_entropy(logits, torch.from_numpy(classes).to(device), label_smoothing=cfg.label_smoothing)
+        loss = batch_loss(model, splits, cfg, aug, extractor, device, gen, scan, fill)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -222,6 +238,8 @@ def describe(cfg: TrainConfig, model_cfg: ModelConfig, feature_cfg: FeatureConfi
             "train_seconds": round(seconds, 1),
             "device": str(device),
             "processes": world,
+            "pair_share": cfg.pair_share,
+            "init": str(cfg.init) if cfg.init else None,
         },
     )
 
@@ -235,7 +253,11 @@ def fit(cfg: TrainConfig, model_cfg: ModelConfig, splits: Splits | None = None) 
     extractor = FeatureExtractor(feature_cfg)
     splits = splits or load_splits(cfg)
     model_cfg = dataclasses.replace(model_cfg, n_features=feature_cfg.n_features, n_classes=len(cfg.labels))
-    model = new_model(model_cfg, extractor, splits).to(device)
+    model = new_model(model_cfg, extractor, splits)
+    if cfg.init is not None:
+        model.load_state_dict(load_weights(cfg.init)[1].state_dict())
+        log.info("starting from the weights of %s", cfg.init)
+    model = model.to(device)
     if world > 1:
         model = DDP(model)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)

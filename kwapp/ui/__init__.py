@@ -1,0 +1,2 @@
+"""The monitoring window (PySide6 + pyqtgraph). Only this package and the stream worker import Qt."""
+

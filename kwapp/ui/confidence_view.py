@@ -1,0 +1,100 @@
+"""One score trace per keyword on the spectrogram's time axis, each with a draggable threshold line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Signal
+
+from kwapp.ui.history import FrameHistory
+from kwapp.ui.plots import setup_live_plot, theme_plot
+from kwapp.ui.theme import Theme
+
+MIN_THRESHOLD = 0.01  # the detector rejects 0; a threshold line cannot be dragged below this
+
+
+class KeywordTrace:
+    """The plot of one keyword: score curve, threshold line and detection markers."""
+
+    def __init__(self, plot: pg.PlotItem, keyword: str, threshold: float):
+        self.plot, self.keyword = plot, keyword
+        setup_live_plot(plot)
+        plot.setYRange(0.0, 1.0, padding=0.02)
+        plot.getAxis("left").setTicks([[(0.0, "0"), (1.0, "1")]])
+        plot.setLabel("left", keyword)
+        self.curve = plot.plot(connect="finite")
+        self.line = pg.InfiniteLine(pos=threshold, angle=0, movable=True, bounds=(MIN_THRESHOLD, 1.0))
+        plot.addItem(self.line)
+        self.markers = pg.ScatterPlotItem(size=9, symbol="t")
+        plot.addItem(self.markers)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.curve.setPen(pg.mkPen(theme.trace, width=1.5))
+        self.line.setPen(pg.mkPen(theme.threshold, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.line.setHoverPen(pg.mkPen(theme.text, width=2))
+        self.markers.setBrush(pg.mkBrush(theme.marker))
+        self.markers.setPen(pg.mkPen(None))
+        theme_plot(self.plot, theme)
+
+
+class ConfidenceView(QObject):
+    """Keyword traces in rows first_row, first_row + 1, ... of column 0 of a GraphicsLayout.
+
+    Emits threshold_changed while a threshold line is dragged.
+    """
+
+    threshold_changed = Signal(str, float)  # keyword, new threshold
+
+    def __init__(self, layout: pg.GraphicsLayout, first_row: int, theme: Theme, parent: QObject | None = None):
+        super().__init__(parent)
+        self.layout, self.first_row, self.theme = layout, first_row, theme
+        self.traces: dict[str, KeywordTrace] = {}
+
+    def set_keywords(self, thresholds: dict[str, float]) -> None:
+        """Rebuild the rows for these keywords (in order) with their current thresholds."""
+        for trace in self.traces.values():
+            self.layout.removeItem(trace.plot)
+        self.traces = {}
+        for row, (keyword, threshold) in enumerate(thresholds.items(), start=self.first_row):
+            trace = KeywordTrace(self.layout.addPlot(row=row, col=0), keyword, threshold)
+            trace.line.sigPositionChanged.connect(lambda line, k=keyword: self._on_line_moved(k, line))
+            trace.apply_theme(self.theme)
+            self.traces[keyword] = trace
+        for trace in list(self.traces.values())[:-1]:
+            trace.plot.getAxis("bottom").setStyle(showValues=False)
+        self.retranslate()
+
+    def _on_line_moved(self, keyword: str, line: pg.InfiniteLine) -> None:
+        self.threshold_changed.emit(keyword, float(line.value()))
+
+    def set_threshold(self, keyword: str, value: float) -> None:
+        """Move a line without emitting threshold_changed (the change came from elsewhere)."""
+        line = self.traces[keyword].line
+        line.blockSignals(True)
+        line.setValue(value)
+        line.blockSignals(False)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        for trace in self.traces.values():
+            trace.apply_theme(theme)
+
+    def retranslate(self) -> None:
+        if not self.traces:
+            return
+        traces = list(self.traces.values())
+        traces[-1].plot.setLabel("bottom", self.tr("Time (s)"))
+        traces[0].plot.setTitle(self.tr("Keyword scores (dashed line: threshold, drag to change)"))
+        for trace in traces:
+            trace.line.setToolTip(self.tr("Threshold of {keyword}: drag up or down").format(keyword=trace.keyword))
+
+    def redraw(self, history: FrameHistory) -> None:
+        times = history.times_s()
+        markers = history.visible_markers()
+        for row, keyword in enumerate(history.keywords):
+            trace = self.traces.get(keyword)
+            if trace is None:
+                continue
+            trace.curve.setData(times, history.scores[row])
+            spots = [(t, score) for t, marker_row, score in markers if marker_row == row]
+            trace.markers.setData(np.array([s[0] for s in spots], dtype=float), np.array([s[1] for s in spots], dtype=float))

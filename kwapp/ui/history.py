@@ -1,0 +1,69 @@
+"""The last few seconds of spectrogram columns, scores and detections, kept for drawing."""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+from kwapp.pipeline.worker import StreamUpdate
+
+HISTORY_S = 6.0
+MAX_MARKERS = 64  # detections remembered for drawing; older ones have scrolled out of view anyway
+
+
+class FrameHistory:
+    """Fixed-size buffers shifted in place as frames arrive; arrays are laid out for pyqtgraph.
+
+    `logmel` is (n_mels, frames) row-major C-contiguous float32, the layout ImageItem draws fastest
+    with axisOrder="row-major". The newest frame is the last column.
+    """
+
+    def __init__(self, n_mels: int, keywords: tuple[str, ...], hop_s: float, floor: float):
+        self.hop_s = hop_s
+        self.capacity = int(round(HISTORY_S / hop_s))
+        self.floor = floor
+        self.reset(keywords, n_mels)
+
+    def reset(self, keywords: tuple[str, ...], n_mels: int | None = None) -> None:
+        """Forget everything, e.g. on a new stream or when a model with other keywords is loaded."""
+        self.keywords = tuple(keywords)
+        n_mels = self.logmel.shape[0] if n_mels is None else n_mels
+        self.logmel = np.full((n_mels, self.capacity), self.floor, dtype=np.float32)
+        self.scores = np.full((len(self.keywords), self.capacity), np.nan, dtype=np.float32)
+        self.total_frames = 0
+        self.markers: collections.deque[tuple[int, int, float]] = collections.deque(maxlen=MAX_MARKERS)  # (frame, row, score)
+        self.dirty = True
+
+    def append(self, update: StreamUpdate) -> None:
+        if tuple(update.keywords) != self.keywords or update.logmel.shape[1] != self.logmel.shape[0]:
+            self.reset(update.keywords, update.logmel.shape[1])
+        self._shift_in(self.logmel, update.logmel.T)
+        self._shift_in(self.scores, update.scores.T)
+        self.total_frames = max(self.total_frames, update.first_frame + len(update.logmel))
+        for event, frame in zip(update.events, update.event_frames):
+            if event.keyword in self.keywords:
+                self.markers.append((frame, self.keywords.index(event.keyword), event.score))
+        self.dirty = True
+
+    @staticmethod
+    def _shift_in(buffer: np.ndarray, columns: np.ndarray) -> None:
+        n = min(columns.shape[1], buffer.shape[1])
+        if n == 0:
+            return
+        buffer[:, :-n] = buffer[:, n:]  # overlapping copy: numpy handles the overlap correctly
+        buffer[:, -n:] = columns[:, -n:]
+
+    def times_s(self) -> np.ndarray:
+        """Time of each column relative to the newest frame (0), in seconds."""
+        return (np.arange(self.capacity) - (self.capacity - 1)) * self.hop_s
+
+    def visible_markers(self) -> list[tuple[float, int, float]]:
+        """(time relative to now in seconds, keyword row, score) of detections still inside the history."""
+        newest = self.total_frames - 1
+        out = []
+        for frame, row, score in self.markers:
+            age = newest - frame
+            if 0 <= age < self.capacity:
+                out.append((-age * self.hop_s, row, score))
+        return out

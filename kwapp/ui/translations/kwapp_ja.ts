@@ -1,0 +1,431 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>ConfidenceView</name>
+    <message>
+        <source>Time (s)</source>
+        <translation>時間（秒）</translation>
+    </message>
+    <message>
+        <source>Keyword scores (dashed line: threshold, drag to change)</source>
+        <translation>キーワードのスコア（破線はしきい値、ドラッグで変更）</translation>
+    </message>
+    <message>
+        <source>Threshold of {keyword}: drag up or down</source>
+        <translation>{keyword} のしきい値：上下にドラッグして変更</translation>
+    </message>
+</context>
+<context>
+    <name>InputBar</name>
+    <message>
+        <source>Input:</source>
+        <translation>入力：</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>チャンネル：</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>再検索</translation>
+    </message>
+    <message>
+        <source>Scan for input devices again (stops the input while scanning)</source>
+        <translation>入力デバイスを検索し直します（検索中は入力を停止します）</translation>
+    </message>
+    <message>
+        <source>Open file…</source>
+        <translation>ファイルを開く…</translation>
+    </message>
+    <message>
+        <source>Play a WAV or FLAC file as if it were a microphone</source>
+        <translation>WAV または FLAC ファイルをマイク入力として再生します</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Clipping</source>
+        <translation>音割れ</translation>
+    </message>
+    <message>
+        <source>Lit when samples reached full scale in the last 2 seconds; lower the input gain</source>
+        <translation>直近 2 秒以内に入力がフルスケールに達すると点灯します。入力ゲインを下げてください</translation>
+    </message>
+    <message>
+        <source>Microphone lost: reconnecting…</source>
+        <translation>マイク切断：再接続中…</translation>
+    </message>
+    <message>
+        <source>No input device found</source>
+        <translation>入力デバイスが見つかりません</translation>
+    </message>
+    <message>
+        <source>File: {name}</source>
+        <translation>ファイル：{name}</translation>
+    </message>
+    <message>
+        <source>Open audio file</source>
+        <translation>音声ファイルを開く</translation>
+    </message>
+    <message>
+        <source>Audio files ({patterns})</source>
+        <translation>音声ファイル ({patterns})</translation>
+    </message>
+    <message>
+        <source>Mix of all</source>
+        <translation>全チャンネル合成</translation>
+    </message>
+    <message>
+        <source>{level:.0f} dBFS</source>
+        <translation>{level:.0f} dBFS</translation>
+    </message>
+    <message>
+        <source>Overflows: {count}</source>
+        <translation>オーバーフロー：{count}</translation>
+    </message>
+    <message>
+        <source>Times the audio driver reported lost input (PortAudio input overflow)</source>
+        <translation>オーディオドライバが入力の取りこぼしを報告した回数（PortAudio の入力オーバーフロー）</translation>
+    </message>
+    <message>
+        <source>Dropped: {count} frames</source>
+        <translation>欠落：{count} フレーム</translation>
+    </message>
+    <message>
+        <source>Audio frames discarded because processing fell behind</source>
+        <translation>処理が追いつかずに破棄した音声フレーム数</translation>
+    </message>
+</context>
+<context>
+    <name>KeywordPanel</name>
+    <message>
+        <source>Keyword (enabled)</source>
+        <translation>キーワード（有効）</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>しきい値</translation>
+    </message>
+    <message>
+        <source>Refractory time</source>
+        <translation>不感時間</translation>
+    </message>
+    <message>
+        <source>Use the model&apos;s values</source>
+        <translation>モデルの設定値に戻す</translation>
+    </message>
+    <message>
+        <source>Forget your changes and use the thresholds stored with the model</source>
+        <translation>変更を破棄し、モデルに保存されたしきい値を使います</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>A detection fires when the smoothed score reaches this value</source>
+        <translation>平滑化したスコアがこの値に達すると検出します</translation>
+    </message>
+    <message>
+        <source>After a detection the same keyword stays silent this long</source>
+        <translation>検出後、同じキーワードをこの時間は検出しません</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>The file has ended</source>
+        <translation>ファイルの再生が終わりました</translation>
+    </message>
+    <message>
+        <source>Model {name} is running</source>
+        <translation>モデル {name} で検出中</translation>
+    </message>
+    <message>
+        <source>kwapp: keyword monitor</source>
+        <translation>kwapp：キーワード監視</translation>
+    </message>
+    <message>
+        <source>Detections</source>
+        <translation>検出履歴</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>キーワード</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>設定(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open audio file…</source>
+        <translation>音声ファイルを開く…</translation>
+    </message>
+    <message>
+        <source>Export detections as CSV…</source>
+        <translation>検出履歴を CSV に出力…</translation>
+    </message>
+    <message>
+        <source>Load model folder…</source>
+        <translation>モデルフォルダを読み込む…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>Language and theme…</source>
+        <translation>表示言語とテーマ…</translation>
+    </message>
+    <message>
+        <source>About kwapp</source>
+        <translation>kwapp について</translation>
+    </message>
+    <message>
+        <source>No input device found: connect a microphone and press Refresh, or open a file</source>
+        <translation>入力デバイスが見つかりません。マイクを接続して「再検索」を押すか、ファイルを開いてください</translation>
+    </message>
+    <message>
+        <source>Choose an input device or open a file first</source>
+        <translation>先に入力デバイスを選ぶか、ファイルを開いてください</translation>
+    </message>
+    <message>
+        <source>Listening to {source}</source>
+        <translation>{source} を監視中</translation>
+    </message>
+    <message>
+        <source>The input did not stop in time; see the log</source>
+        <translation>入力が時間内に停止しませんでした。ログを確認してください</translation>
+    </message>
+    <message>
+        <source>Detected {keyword} (score {score:.2f})</source>
+        <translation>{keyword} を検出（スコア {score:.2f}）</translation>
+    </message>
+    <message>
+        <source>Error: {message}</source>
+        <translation>エラー：{message}</translation>
+    </message>
+    <message>
+        <source>Model not loaded</source>
+        <translation>モデルを読み込めませんでした</translation>
+    </message>
+    <message>
+        <source>Loading model {name}…</source>
+        <translation>モデル {name} を読み込み中…</translation>
+    </message>
+    <message>
+        <source>The {language} translation could not be loaded; see the log</source>
+        <translation>{language} の翻訳を読み込めませんでした。ログを確認してください</translation>
+    </message>
+    <message>
+        <source>kwapp {version}
+
+Offline keyword spotting with a streaming Keyword Mamba model. Audio never leaves this computer.</source>
+        <translation>kwapp {version}
+
+ストリーミング型 Keyword Mamba モデルによるオフラインのキーワード検出です。音声がこのコンピュータの外に送られることはありません。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPanel</name>
+    <message>
+        <source>{arch}: {layers} layers of width {width}, input {count} {kind} features</source>
+        <translation>{arch}：幅 {width}、{layers} 層、入力は {kind} 特徴量 {count} 次元</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>フォルダ：</translation>
+    </message>
+    <message>
+        <source>Architecture:</source>
+        <translation>構成：</translation>
+    </message>
+    <message>
+        <source>Labels:</source>
+        <translation>ラベル：</translation>
+    </message>
+    <message>
+        <source>Files:</source>
+        <translation>ファイル：</translation>
+    </message>
+    <message>
+        <source>Metric (from config.json)</source>
+        <translation>評価指標（config.json より）</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>Load another model folder…</source>
+        <translation>別のモデルフォルダを読み込む…</translation>
+    </message>
+    <message>
+        <source>Switch models without stopping the input</source>
+        <translation>入力を止めずにモデルを切り替えます</translation>
+    </message>
+    <message>
+        <source>Choose a model folder</source>
+        <translation>モデルフォルダを選択</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>ダーク</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>ライト</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>表示言語：</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>テーマ：</translation>
+    </message>
+</context>
+<context>
+    <name>SpectrogramView</name>
+    <message>
+        <source>Mel band</source>
+        <translation>メル帯域</translation>
+    </message>
+    <message>
+        <source>Log-mel spectrogram</source>
+        <translation>対数メルスペクトログラム</translation>
+    </message>
+</context>
+<context>
+    <name>TriggerLogPanel</name>
+    <message>
+        <source>Play</source>
+        <translation>再生</translation>
+    </message>
+    <message>
+        <source>Play the recorded audio around the selected detection</source>
+        <translation>選択した検出の前後の録音を再生します</translation>
+    </message>
+    <message>
+        <source>True alarm</source>
+        <translation>正検出</translation>
+    </message>
+    <message>
+        <source>False alarm</source>
+        <translation>誤検出</translation>
+    </message>
+    <message>
+        <source>Clear review</source>
+        <translation>判定を取り消す</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 出力…</translation>
+    </message>
+    <message>
+        <source>{shown} detections shown, log file: {path}</source>
+        <translation>表示中の検出 {shown} 件&#x3000;記録ファイル：{path}</translation>
+    </message>
+    <message>
+        <source>Select a detection first</source>
+        <translation>先に検出を選択してください</translation>
+    </message>
+    <message>
+        <source>Saving the review failed: {error}</source>
+        <translation>判定を保存できませんでした：{error}</translation>
+    </message>
+    <message>
+        <source>The audio of this detection is still being recorded</source>
+        <translation>この検出の音声はまだ録音中です</translation>
+    </message>
+    <message>
+        <source>No audio was saved for this detection</source>
+        <translation>この検出の音声は保存されていません</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {error}</source>
+        <translation>{path} を読み込めません：{error}</translation>
+    </message>
+    <message>
+        <source>Playback failed, no usable audio output device ({error})</source>
+        <translation>再生できません。使える音声出力デバイスがありません（{error}）</translation>
+    </message>
+    <message>
+        <source>Exported {rows} detections to {path}</source>
+        <translation>{rows} 件の検出を {path} に出力しました</translation>
+    </message>
+    <message>
+        <source>Export trigger log</source>
+        <translation>検出履歴の出力</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV ファイル (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed: {error}</source>
+        <translation>出力できませんでした：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>TriggerTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>キーワード</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>しきい値</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <source>Event {event_id} from {source}, model {model}</source>
+        <translation>イベント {event_id}（入力 {source}、モデル {model}）</translation>
+    </message>
+    <message>
+        <source>True alarm</source>
+        <translation>正検出</translation>
+    </message>
+    <message>
+        <source>False alarm</source>
+        <translation>誤検出</translation>
+    </message>
+</context>
+</TS>
