@@ -17,10 +17,11 @@ def local_time_iso() -> str:
     return datetime.datetime.now().astimezone().isoformat(timespec="milliseconds")
 
 
-def make_event(detection: Detection, station: str, snippet: Path | str | None = None, test: bool = False) -> dict[str, Any]:
-    """Build the payload of one detection. Its event_id lets receivers drop duplicate deliveries."""
+def make_event(detection: Detection, station: str, snippet: Path | str | None = None, test: bool = False,
+               event_id: str | None = None) -> dict[str, Any]:
+    """Build the payload of one detection. Its event_id (the trigger log's, when given) lets receivers drop duplicates."""
     return {
-        "event_id": uuid.uuid4().hex,
+        "event_id": event_id or uuid.uuid4().hex,
         "station": station,
         "keyword": detection.keyword,
         "score": round(float(detection.score), 4),

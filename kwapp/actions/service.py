@@ -176,12 +176,12 @@ class ActionService:
             for detection in output.events:
                 self.submit(detection)
 
-    def submit(self, detection: Detection, snippet: Path | str | None = None) -> bool:
+    def submit(self, detection: Detection, snippet: Path | str | None = None, event_id: str | None = None) -> bool:
         """Queue one detection's actions; returns False when the queue was full and it was dropped."""
         self.events += 1
         entry = self.config.actions_for(detection.keyword)
         sound = self.config.sound_for(detection.keyword)
-        return self._enqueue(_Job(make_event(detection, self.station, snippet), entry.actions, sound))
+        return self._enqueue(_Job(make_event(detection, self.station, snippet, event_id=event_id), entry.actions, sound))
 
     def send_test_event(self, keyword: str = TEST_KEYWORD) -> dict[str, Any]:
         """Queue an event with "test": true through every configured target; returns the event."""

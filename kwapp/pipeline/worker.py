@@ -177,6 +177,7 @@ class StreamWorker(QObject):
     failed = Signal(str)  # an error message; the stream may have stopped
     ended = Signal()  # the file source reached its end
     finished = Signal()
+    audio_tapped = Signal(object)  # a copy of each 16 kHz block read while the tap is on
 
     def __init__(self, session: int, spec: SourceSpec, info: ModelInfo,
                  settings: dict[str, KeywordSettings], store: TriggerStore | None = None):
@@ -192,6 +193,7 @@ class StreamWorker(QObject):
         self._frames_out = 0
         self._batch, self._batch_first_frame = _Batch(), 0
         self._last_emit = 0.0
+        self._tap_on = False
 
     @property
     def engine(self) -> Engine | None:
@@ -213,6 +215,10 @@ class StreamWorker(QObject):
 
     def swap_model(self, info: ModelInfo, settings: dict[str, KeywordSettings]) -> None:
         self._commands.put(lambda: self._swap(info, settings))
+
+    def set_audio_tap(self, on: bool) -> None:
+        """Start or stop emitting `audio_tapped` with each block (used to record samples)."""
+        self._commands.put(lambda: setattr(self, "_tap_on", bool(on)))
 
     # --- worker thread ------------------------------------------------------------------------
 
@@ -272,6 +278,8 @@ class StreamWorker(QObject):
         self._drain_commands()
         if len(block):
             self._save_snippets(self.recorder.push(block))
+            if self._tap_on:
+                self.audio_tapped.emit(block.copy())
         self._emit_if_due()
 
     def _on_output(self, out: EngineOutput) -> None:
@@ -341,6 +349,7 @@ class StreamController(QObject):
     failed = Signal(str)
     ended = Signal()
     running_changed = Signal(bool)
+    audio_tapped = Signal(object)  # np.ndarray block of the current stream while its tap is on
 
     def __init__(self, store: TriggerStore | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -371,6 +380,7 @@ class StreamController(QObject):
         worker.model_loaded.connect(self.model_loaded)
         worker.failed.connect(self.failed)
         worker.ended.connect(self.ended)
+        worker.audio_tapped.connect(self.audio_tapped)
         self.stream_thread, self.worker = thread, worker
         thread.start()
         self.running_changed.emit(True)
@@ -395,6 +405,13 @@ class StreamController(QObject):
     def swap_model(self, info: ModelInfo, settings: dict[str, KeywordSettings]) -> None:
         if self.worker is not None:
             self.worker.swap_model(info, settings)
+
+    def set_audio_tap(self, on: bool) -> bool:
+        """Turn the current stream's audio tap on or off; returns False when no stream runs."""
+        if self.worker is None:
+            return False
+        self.worker.set_audio_tap(on)
+        return True
 
     def set_threshold(self, keyword: str, value: float) -> None:
         if self.worker is not None:

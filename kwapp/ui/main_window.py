@@ -15,8 +15,10 @@ from kwapp import __version__
 from kwapp.audio.devices import DeviceError, list_inputs, refresh
 from kwapp.config import DetectorConfig
 from kwapp.model.bundle import ModelFolderError, ModelInfo, load_model_info
-from kwapp.pipeline.events import TriggerEvent, TriggerStore
+from kwapp.pipeline.events import TriggerEvent, TriggerStore, data_home
 from kwapp.pipeline.worker import SourceSpec, StreamController, StreamUpdate
+from kwapp.train.samples import SAMPLES_DIR_NAME, SampleStore
+from kwapp.ui.finetune_panel import FinetunePanel
 from kwapp.ui.gc_guard import GuiThreadCollector
 from kwapp.ui.history import FrameHistory
 from kwapp.ui.i18n import Translations
@@ -24,6 +26,7 @@ from kwapp.ui.input_bar import InputBar
 from kwapp.ui.keyword_panel import KeywordPanel
 from kwapp.ui.live_view import LiveView
 from kwapp.ui.model_panel import ModelPanel
+from kwapp.ui.record_panel import RecordPanel
 from kwapp.ui.settings import AppSettings
 from kwapp.ui.settings_dialog import SettingsDialog
 from kwapp.ui.spectrogram_view import LOGMEL_LEVELS
@@ -70,8 +73,10 @@ class MainWindow(QMainWindow):
         self.keyword_panel = KeywordPanel()
         self.trigger_panel = TriggerLogPanel(self.store)
         self.model_panel = ModelPanel()
+        self.record_panel = RecordPanel(self.controller, self.info, SampleStore(data_home() / SAMPLES_DIR_NAME))
+        self.finetune_panel = FinetunePanel(self.info)
         self.tabs = QTabWidget()
-        for panel in (self.trigger_panel, self.keyword_panel, self.model_panel):
+        for panel in (self.trigger_panel, self.keyword_panel, self.model_panel, self.record_panel, self.finetune_panel):
             self.tabs.addTab(panel, "")
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(self.live_view)
@@ -118,12 +123,17 @@ class MainWindow(QMainWindow):
         self.keyword_panel.reset_requested.connect(self._reset_keywords)
         self.trigger_panel.status_message.connect(self.show_status)
         self.model_panel.load_requested.connect(self.load_model)
+        self.record_panel.status_message.connect(self.show_status)
+        self.finetune_panel.status_message.connect(self.show_status)
+        self.finetune_panel.load_requested.connect(self.load_model)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("kwapp: keyword monitor"))
         self.tabs.setTabText(0, self.tr("Detections"))
         self.tabs.setTabText(1, self.tr("Keywords"))
         self.tabs.setTabText(2, self.tr("Model"))
+        self.tabs.setTabText(3, self.tr("Record samples"))
+        self.tabs.setTabText(4, self.tr("Fine-tune"))
         self.file_menu.setTitle(self.tr("&File"))
         self.settings_menu.setTitle(self.tr("&Settings"))
         self.help_menu.setTitle(self.tr("&Help"))
@@ -227,6 +237,8 @@ class MainWindow(QMainWindow):
     def _show_model(self, info: ModelInfo) -> None:
         values = self.keyword_values()
         self.model_panel.show_model(info)
+        self.record_panel.set_model(info)
+        self.finetune_panel.set_model(info)
         self.keyword_panel.set_keywords(values)
         self.live_view.set_keywords({k: v[0] for k, v in values.items()})
         self.history.reset(info.keywords)
@@ -322,6 +334,8 @@ class MainWindow(QMainWindow):
         if not self.controller.stop():
             log.error("the stream thread was still running when the window closed")
         self.trigger_panel.shutdown()
+        self.record_panel.shutdown()
+        self.finetune_panel.shutdown()
         self.collector.stop()
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()

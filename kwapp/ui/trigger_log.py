@@ -13,7 +13,9 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
-from kwapp.pipeline.events import SNIPPET_POST_S, TriggerEvent, TriggerStore
+from kwapp.audio.wavio import AudioFileError
+from kwapp.pipeline.events import SNIPPET_POST_S, TriggerEvent, TriggerStore, data_home
+from kwapp.train.samples import SAMPLES_DIR_NAME, UNKNOWN_LABEL, SampleStore
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +175,8 @@ class TriggerLogPanel(QWidget):
     def _build_buttons(self) -> QHBoxLayout:
         self.play_button, self.true_button, self.false_button = QPushButton(), QPushButton(), QPushButton()
         self.clear_button, self.export_button = QPushButton(), QPushButton()
+        self.negatives_button = QPushButton()
+        self.negatives_button.clicked.connect(self.copy_false_alarms)
         self.play_button.clicked.connect(lambda: self.play_row(self._selected_row()))
         self.true_button.clicked.connect(lambda: self.mark_row(self._selected_row(), "true"))
         self.false_button.clicked.connect(lambda: self.mark_row(self._selected_row(), "false"))
@@ -182,6 +186,7 @@ class TriggerLogPanel(QWidget):
         for button in (self.play_button, self.true_button, self.false_button, self.clear_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.negatives_button)
         buttons.addWidget(self.export_button)
         return buttons
 
@@ -192,6 +197,9 @@ class TriggerLogPanel(QWidget):
         self.false_button.setText(self.tr("False alarm"))
         self.clear_button.setText(self.tr("Clear review"))
         self.export_button.setText(self.tr("Export CSV…"))
+        self.negatives_button.setText(self.tr("Use false alarms as negatives"))
+        self.negatives_button.setToolTip(self.tr("Copy the audio of every detection marked as a false alarm "
+                                                 "into the samples folder as _unknown_, for fine-tuning"))
         self.model.retranslate()
         self._update_count()
 
@@ -260,6 +268,25 @@ class TriggerLogPanel(QWidget):
         except OSError as exc:
             log.error("CSV export to %s failed: %s", name, exc)
             self.status_message.emit(self.tr("Export failed: {error}").format(error=exc))
+
+    def copy_false_alarms(self) -> int:
+        """Store every false-alarm snippet as an _unknown_ take; returns how many were copied."""
+        samples = SampleStore(data_home() / SAMPLES_DIR_NAME)
+        copied = 0
+        for event in self.store.events:
+            path = self.store.snippet_path(event)
+            if self.store.mark_of(event.event_id) != "false" or path is None or not path.is_file():
+                continue
+            try:
+                sample = samples.add_file(UNKNOWN_LABEL, path, device=event.source)
+            except (AudioFileError, OSError) as exc:
+                log.error("copying snippet %s to the samples failed: %s", path, exc)
+                self.status_message.emit(self.tr("Copying {path} failed: {error}").format(path=path, error=exc))
+                continue
+            copied += sample is not None  # None: copied by an earlier click
+        self.status_message.emit(self.tr("Copied {count} false alarms to {path}").format(
+            count=copied, path=samples.root / UNKNOWN_LABEL))
+        return copied
 
     def shutdown(self) -> None:
         if not self.player.stop():

@@ -17,6 +17,77 @@
     </message>
 </context>
 <context>
+    <name>FinetunePanel</name>
+    <message>
+        <source>Base model: {folder}; samples: {samples}</source>
+        <translation>ベースモデル：{folder}、サンプル：{samples}</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was written</source>
+        <translation>キャンセルしました。何も書き込まれていません</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>キャンセル中…</translation>
+    </message>
+    <message>
+        <source>Done: {folder}</source>
+        <translation>完了：{folder}</translation>
+    </message>
+    <message>
+        <source>False alarms/h after</source>
+        <translation>誤検出/時（後）</translation>
+    </message>
+    <message>
+        <source>False alarms/h before</source>
+        <translation>誤検出/時（前）</translation>
+    </message>
+    <message>
+        <source>Fine-tune on recorded samples</source>
+        <translation>録音したサンプルでファインチューニング</translation>
+    </message>
+    <message>
+        <source>Fine-tuning failed: {error}</source>
+        <translation>ファインチューニングに失敗しました：{error}</translation>
+    </message>
+    <message>
+        <source>Held-out takes after</source>
+        <translation>評価用テイク（後）</translation>
+    </message>
+    <message>
+        <source>Held-out takes before</source>
+        <translation>評価用テイク（前）</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>キーワード</translation>
+    </message>
+    <message>
+        <source>Load this version</source>
+        <translation>このバージョンを読み込む</translation>
+    </message>
+    <message>
+        <source>Model versions:</source>
+        <translation>モデルのバージョン：</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>準備中…</translation>
+    </message>
+    <message>
+        <source>Step {step} of {total}, about {seconds:.0f} s left</source>
+        <translation>ステップ {step}/{total}、残り約 {seconds:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>Switch to new model</source>
+        <translation>新しいモデルに切り替え</translation>
+    </message>
+</context>
+<context>
     <name>InputBar</name>
     <message>
         <source>Input:</source>
@@ -244,6 +315,14 @@ Offline keyword spotting with a streaming Keyword Mamba model. Audio never leave
 
 ストリーミング型 Keyword Mamba モデルによるオフラインのキーワード検出です。音声がこのコンピュータの外に送られることはありません。</translation>
     </message>
+    <message>
+        <source>Fine-tune</source>
+        <translation>ファインチューニング</translation>
+    </message>
+    <message>
+        <source>Record samples</source>
+        <translation>サンプル録音</translation>
+    </message>
 </context>
 <context>
     <name>ModelPanel</name>
@@ -286,6 +365,113 @@ Offline keyword spotting with a streaming Keyword Mamba model. Audio never leave
     <message>
         <source>Choose a model folder</source>
         <translation>モデルフォルダを選択</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPanel</name>
+    <message>
+        <source>Background</source>
+        <translation>背景音</translation>
+    </message>
+    <message>
+        <source>Background length (s):</source>
+        <translation>背景音の長さ（秒）：</translation>
+    </message>
+    <message>
+        <source>Cannot play the take: {error}</source>
+        <translation>テイクを再生できません：{error}</translation>
+    </message>
+    <message>
+        <source>Choose a keyword of the model or type a new one</source>
+        <translation>モデルのキーワードを選ぶか、新しいキーワードを入力してください</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>破棄</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Keyword take</source>
+        <translation>キーワードのテイク</translation>
+    </message>
+    <message>
+        <source>Keyword:</source>
+        <translation>キーワード：</translation>
+    </message>
+    <message>
+        <source>Move last kept take to this keyword</source>
+        <translation>最後に保存したテイクをこのキーワードに移動</translation>
+    </message>
+    <message>
+        <source>Moved take {clip} to {label}</source>
+        <translation>テイク {clip} を {label} に移動しました</translation>
+    </message>
+    <message>
+        <source>Moving the take failed: {error}</source>
+        <translation>テイクの移動に失敗しました：{error}</translation>
+    </message>
+    <message>
+        <source>Peak level {peak:.1f} dBFS</source>
+        <translation>ピークレベル {peak:.1f} dBFS</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>再生</translation>
+    </message>
+    <message>
+        <source>Playback failed, no usable audio output device ({error})</source>
+        <translation>再生に失敗しました。使用できる音声出力デバイスがありません（{error}）</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>録音</translation>
+    </message>
+    <message>
+        <source>Record:</source>
+        <translation>録音の種類：</translation>
+    </message>
+    <message>
+        <source>Recording background… stay quiet</source>
+        <translation>背景音を録音中…話さないでください</translation>
+    </message>
+    <message>
+        <source>Recording… speak now</source>
+        <translation>録音中…今話してください</translation>
+    </message>
+    <message>
+        <source>Samples folder: {path}</source>
+        <translation>サンプルフォルダー：{path}</translation>
+    </message>
+    <message>
+        <source>Saved take {clip} as {label}</source>
+        <translation>テイク {clip} を {label} として保存しました</translation>
+    </message>
+    <message>
+        <source>Saving the take failed: {error}</source>
+        <translation>テイクの保存に失敗しました：{error}</translation>
+    </message>
+    <message>
+        <source>Speaker or session:</source>
+        <translation>話者またはセッション：</translation>
+    </message>
+    <message>
+        <source>Start the input first: takes are recorded from the running stream</source>
+        <translation>先に入力を開始してください。テイクは実行中のストリームから録音されます</translation>
+    </message>
+    <message>
+        <source>The input stopped before recording; start it and try again</source>
+        <translation>録音の前に入力が停止しました。入力を開始してもう一度お試しください</translation>
+    </message>
+    <message>
+        <source>clipped: move away from the microphone or lower the input gain</source>
+        <translation>クリッピング：マイクから離れるか入力ゲインを下げてください</translation>
+    </message>
+    <message>
+        <source>too quiet: speak closer to the microphone</source>
+        <translation>音量不足：マイクに近づいて話してください</translation>
     </message>
 </context>
 <context>
@@ -391,6 +577,22 @@ Offline keyword spotting with a streaming Keyword Mamba model. Audio never leave
     <message>
         <source>Export failed: {error}</source>
         <translation>出力できませんでした：{error}</translation>
+    </message>
+    <message>
+        <source>Copied {count} false alarms to {path}</source>
+        <translation>誤検出 {count} 件を {path} にコピーしました</translation>
+    </message>
+    <message>
+        <source>Copy the audio of every detection marked as a false alarm into the samples folder as _unknown_, for fine-tuning</source>
+        <translation>誤検出とマークしたすべての検出の音声を、ファインチューニング用に _unknown_ としてサンプルフォルダーにコピーします</translation>
+    </message>
+    <message>
+        <source>Copying {path} failed: {error}</source>
+        <translation>{path} のコピーに失敗しました：{error}</translation>
+    </message>
+    <message>
+        <source>Use false alarms as negatives</source>
+        <translation>誤検出を負例として使う</translation>
     </message>
 </context>
 <context>
