@@ -3,7 +3,8 @@
     python3 benchmarks/fewshot.py [--phrase athena] [--takes 3 5 10 20] [--model models/default]
 
 For each take count: copy that many takes into a temporary site folder (plus one MIMII factory
-recording as site background), run the real `finetune` code, then measure
+recording as site background and, as an engineer would record them, --site-negatives other Mycroft
+utterances as `_unknown_`), run the real `finetune` code, then measure
 - recall: the share of the phrase's other takes (never trained on) on which the streaming engine
   fires the new keyword,
 - false accepts per hour of the new keyword on other speech (Mycroft not-wake-words, Speech Commands
@@ -42,9 +43,15 @@ def fires(engine: Engine, audio: np.ndarray, keyword: str) -> int:
     return sum(1 for out in (engine.process(audio), engine.flush()) for e in out.events if e.keyword == keyword)
 
 
-def negatives(data: Path, limit: int) -> list[np.ndarray]:
-    """Other speech and factory noise: not-wake-words, held-out Speech Commands unknown words, noise."""
+def not_wake_words(data: Path) -> list[Path]:
+    """English and Spanish not-wake-word utterances in a fixed shuffled order."""
     paths = sorted((data / "speech" / "mycroft" / "not-wake-words").rglob("*.flac"))
+    return [paths[i] for i in np.random.default_rng(1).permutation(len(paths))]
+
+
+def negatives(data: Path, limit: int, skip: int) -> list[np.ndarray]:
+    """Other speech and factory noise: not-wake-words (after the site ones), held-out Speech Commands unknown words, noise."""
+    paths = not_wake_words(data)[skip:]
     unknown = sorted((data / "speech" / "gsc-v2-dev" / "_unknown_").glob("*.flac"))
     paths += [p for p in unknown if is_held_out(speaker_of(p), 40.0)][:limit]
     audio = [read_audio(p) for p in paths]
@@ -59,6 +66,10 @@ def run(args, n_takes: int, takes: list[Path], negative_audio: list[np.ndarray])
         for p in takes[:n_takes]:
             shutil.copy(p, site / args.phrase / p.name)
         shutil.copy(args.data / BACKGROUND, site / "_background_")
+        if args.site_negatives:
+            (site / "_unknown_").mkdir()
+            for p in not_wake_words(args.data)[: args.site_negatives]:
+                shutil.copy(p, site / "_unknown_" / p.name)
         t0 = time.perf_counter()
         info = finetune(FinetuneConfig(model=args.model, data=(site,), out=Path(tmp) / "model",
                                        steps=args.steps, held_out_fraction=0.0))
@@ -80,12 +91,13 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=80)
     parser.add_argument("--test-takes", type=int, default=100, help="takes used for recall (after the training ones)")
     parser.add_argument("--negatives", type=int, default=150, help="held-out unknown-word clips among the negatives")
+    parser.add_argument("--site-negatives", type=int, default=0, help="not-wake-word files recorded on site as _unknown_ (not used for FA/h)")
     args = parser.parse_args()
     folder = args.data / "speech" / "mycroft" / args.phrase
     takes = sorted(folder.rglob("*.flac"))
     rng = np.random.default_rng(0)
     takes = [takes[i] for i in rng.permutation(len(takes))][: max(args.takes) + args.test_takes]
-    negative_audio = negatives(args.data, args.negatives)
+    negative_audio = negatives(args.data, args.negatives, args.site_negatives)
     print(f"Phrase {args.phrase!r} from {folder}; model {args.model}; {args.steps} fine-tune steps; command: "
           f"`python3 benchmarks/fewshot.py {' '.join(sys.argv[1:])}`\n")
     print("| takes | test takes | recall | new-keyword FA/h on other speech + noise | fine-tune s |")

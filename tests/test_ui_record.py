@@ -122,6 +122,15 @@ def test_record_rejects_bad_label(qtbot, record_panel):
     assert not record_panel.timer.isActive()
 
 
+def test_record_stops_with_stream(qtbot, record_panel):
+    record_panel.countdown_step_ms = 60_000  # the stream stops during the countdown
+    record_panel.record_button.click()
+    with qtbot.waitSignal(record_panel.status_message):
+        record_panel.controller.stop()
+    assert record_panel.record_button.isEnabled()
+    assert not record_panel.timer.isActive()
+
+
 def test_false_alarms_become_unknown(qtbot, tmp_path):
     from kwapp.ui.trigger_log import TriggerLogPanel
 

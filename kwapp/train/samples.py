@@ -1,7 +1,7 @@
 """Site samples for fine-tuning: `<root>/<label>/<clip>.wav` plus an append-only `manifest.jsonl`.
 
-Qt-free. WAVs are written atomically (temporary file, then rename); each manifest record is one JSON
-line, flushed and fsynced before the call returns. The manifest keeps every change (add, relabel,
+Qt-free. WAVs are written to a temporary file and renamed into place. Each manifest record is one
+JSON line, flushed and fsynced before the call returns. The manifest keeps every change (add, relabel,
 delete), so the latest record of a clip describes it.
 """
 

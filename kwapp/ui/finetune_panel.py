@@ -20,7 +20,7 @@ from kwapp.train.samples import SAMPLES_DIR_NAME
 log = logging.getLogger(__name__)
 
 MODELS_DIR_NAME = "models"
-JOB_STOP_TIMEOUT_MS = 30_000  # a cancelled job stops at its next step; export and comparison are not interruptible
+JOB_STOP_TIMEOUT_MS = 30_000  # a cancelled job stops at its next training step, but export and comparison run to the end
 
 
 def model_versions() -> list[Path]:

@@ -48,6 +48,7 @@ class RecordPanel(QWidget):
         self.player.failed.connect(lambda error: self.status_message.emit(
             self.tr("Playback failed, no usable audio output device ({error})").format(error=error)))
         controller.audio_tapped.connect(self._on_audio)
+        controller.running_changed.connect(self._on_running_changed)
         self._build()
         self.set_model(info)
         self.retranslate()
@@ -123,7 +124,7 @@ class RecordPanel(QWidget):
         try:
             self.current_label()
         except LabelError as exc:
-            self.status_message.emit(str(exc))
+            self.status_message.emit(self.tr("Invalid keyword: {error}").format(error=exc))
             return
         if not self.controller.is_running():
             self.status_message.emit(self.tr("Start the input first: takes are recorded from the running stream"))
@@ -159,6 +160,14 @@ class RecordPanel(QWidget):
             audio = np.concatenate(self._blocks)
             n_clip = int(self.info.clip_s * SAMPLE_RATE_HZ)
             self._set_pending(audio if self.is_background() else trim_to_speech(audio, n_clip))
+
+    def _on_running_changed(self, running: bool) -> None:
+        """Abandon a countdown or capture when the stream stops (file end, error, device change)."""
+        if running or not (self.timer.isActive() or self._needed > 0):
+            return
+        self.timer.stop()
+        self._finish_capture()
+        self.status_message.emit(self.tr("The input stopped before recording; start it and try again"))
 
     def _finish_capture(self) -> None:
         self._needed = 0

@@ -370,6 +370,10 @@ Offline keyword spotting with a streaming Keyword Mamba model. Audio never leave
 <context>
     <name>RecordPanel</name>
     <message>
+        <source>Invalid keyword: {error}</source>
+        <translation>キーワードが無効です：{error}</translation>
+    </message>
+    <message>
         <source>Background</source>
         <translation>背景音</translation>
     </message>
