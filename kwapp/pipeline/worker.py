@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from kwapp.audio.source import SourceStats
@@ -33,6 +32,7 @@ log = logging.getLogger(__name__)
 
 UPDATE_HZ = 30.0  # maximum rate of `updated` signals
 IDLE_UPDATE_S = 0.25  # an update with only counters when no audio arrives (e.g. microphone lost)
+FINISH_WAIT_MS = 100  # a thread that emitted finished ends within this; a still-running one costs one such wait
 STOP_TIMEOUT_MS = 2000  # how long stop() waits for the thread; blocking reads return within 0.1 s
 
 
@@ -357,7 +357,7 @@ class StreamController(QObject):
         self.stream_thread: QThread | None = None
         self.worker: StreamWorker | None = None
         self._session = 0
-        self._stragglers: list[QThread] = []  # threads that outlived STOP_TIMEOUT_MS, kept alive until they end
+        self._threads: list[QThread] = []  # every started thread, kept alive until it has finished
 
     def is_running(self) -> bool:
         return self.stream_thread is not None
@@ -372,8 +372,9 @@ class StreamController(QObject):
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.finished.connect(worker.deleteLater)
-        thread.finished.connect(thread.deleteLater)
+        # No deleteLater on the thread or the worker: Python owns both, and a deleteLater beside Python's
+        # own deletion gave use-after-free crashes (a bus error in _on_thread_finished). _threads keeps
+        # each thread alive until it has finished; the worker lives as long as the controller holds it.
         thread.finished.connect(self._on_thread_finished)
         worker.updated.connect(self._relay_update)
         worker.snippet_saved.connect(self.snippet_saved)
@@ -382,6 +383,7 @@ class StreamController(QObject):
         worker.ended.connect(self.ended)
         worker.audio_tapped.connect(self.audio_tapped)
         self.stream_thread, self.worker = thread, worker
+        self._threads.append(thread)
         thread.start()
         self.running_changed.emit(True)
 
@@ -393,12 +395,10 @@ class StreamController(QObject):
         self.stream_thread = self.worker = None
         worker.abort()
         stopped = True
-        if shiboken6.isValid(thread):
-            thread.quit()
-            stopped = thread.wait(STOP_TIMEOUT_MS)
-            if not stopped:
-                log.error("stream thread %s did not stop within %d ms", thread.objectName(), STOP_TIMEOUT_MS)
-                self._stragglers.append(thread)
+        thread.quit()
+        stopped = thread.wait(STOP_TIMEOUT_MS)
+        if not stopped:
+            log.error("stream thread %s did not stop within %d ms", thread.objectName(), STOP_TIMEOUT_MS)
         self.running_changed.emit(False)
         return stopped
 
@@ -434,9 +434,11 @@ class StreamController(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        """Drop a stream that ended by itself (file end, error) once its thread is done."""
-        self._stragglers = [t for t in self._stragglers if shiboken6.isValid(t) and not t.isFinished()]
+        """Release threads that have ended; drop the current stream if its thread ended by itself."""
         thread = self.stream_thread
-        if thread is not None and (not shiboken6.isValid(thread) or thread.isFinished()):
+        if thread is not None and not thread.isFinished():
+            thread.wait(FINISH_WAIT_MS)  # finished is emitted just before the thread ends
+        self._threads = [t for t in self._threads if not t.isFinished()]
+        if thread is not None and thread.isFinished():
             self.stream_thread = self.worker = None
             self.running_changed.emit(False)
