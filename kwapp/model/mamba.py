@@ -115,7 +115,7 @@ class MambaMixer(nn.Module):
         return self.out_proj(y * F.silu(z))
 
     def step(self, x, conv_state, ssm_state):
-        """One frame. x (B, D); conv_state (B, E, K-1) past conv inputs; ssm_state (B, E, N)."""
+        """Advance one frame. x (B, D); conv_state (B, E, K-1) holds past conv inputs; ssm_state (B, E, N)."""
         xi, z = self.in_proj(x).chunk(2, dim=-1)  # (B, E)
         window = torch.cat([conv_state, xi[:, :, None]], dim=2)  # (B, E, K)
         u = F.silu(self.conv(window)[:, :, 0])  # (B, E)

@@ -43,7 +43,7 @@ class WaveAugmenter:
         self.factory = [f for n, f in zip(noises, factory) if len(n) > 0]
 
     def noise_crop(self, n_samples: int) -> np.ndarray:
-        """A random stretch of a random noise recording, looped when shorter than needed."""
+        """Cut a random stretch of a random noise recording, looped when shorter than needed."""
         if not self.noises:
             return np.zeros(n_samples, dtype=np.float32)
         pool = [i for i, f in enumerate(self.factory) if f]
@@ -57,7 +57,7 @@ class WaveAugmenter:
         return noise[start : start + n_samples]
 
     def silence(self, n_samples: int) -> np.ndarray:
-        """A _silence_ example: background noise at a random low level, sometimes digital zero."""
+        """Make a _silence_ example: background noise at a random low level, sometimes digital zero."""
         if self.rng.random() < 0.05:
             return np.zeros(n_samples, dtype=np.float32)
         noise = self.noise_crop(n_samples)
@@ -65,7 +65,7 @@ class WaveAugmenter:
         return (noise * (10 ** (level_db / 20) / rms(noise))).astype(np.float32)
 
     def speech(self, clip: np.ndarray) -> np.ndarray:
-        """A speech example: speed, shift, gain, then noise at a random SNR."""
+        """Augment a speech clip: speed, shift and gain, then noise at a random SNR."""
         n = len(clip)
         x = clip
         if self.rng.random() < self.cfg.speed_prob:

@@ -52,7 +52,7 @@ def map_label(word: str, labels: tuple[str, ...]) -> str | None:
 
 
 def scan_folder(root: Path, labels: tuple[str, ...] = STANDARD_LABELS) -> list[Clip]:
-    """All audio clips under root/<word>/, mapped to labels; raises when the layout is wrong."""
+    """List the audio clips under root/<word>/ with their labels; raise ValueError when the layout is wrong."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"data folder {root} not found; pass a folder with <label>/<clip> sub-folders")
@@ -89,7 +89,7 @@ def load_clips(clips: list[Clip], n_samples: int) -> np.ndarray:
 
 
 def load_noise(folders: list[Path]) -> list[np.ndarray]:
-    """Every audio file below the given folders, as float32 mono 16 kHz."""
+    """Read every audio file below the given folders as float32 mono 16 kHz."""
     noises = []
     for folder in folders:
         for path in sorted(Path(folder).rglob("*")):

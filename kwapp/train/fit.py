@@ -148,7 +148,7 @@ def batch_loss(model, splits, cfg, aug, extractor, device, gen, scan, fill):
 
 
 def train_epoch(model, opt, sched, splits, cfg, aug, extractor, device, gen, world: int = 1) -> float:
-    """One epoch of balanced batches; with `world` DDP processes each runs its share of the steps."""
+    """Run one epoch of balanced batches; with `world` DDP processes each runs its share of the steps."""
     model.train()
     scan = pick_scan(device)
     steps = max(1, len(splits.train_audio) // (cfg.batch_size * world))
@@ -209,7 +209,7 @@ def check_replicas(model) -> float:
 
 
 def new_model(model_cfg: ModelConfig, extractor: FeatureExtractor, splits: Splits):
-    """A fresh network with the feature normalisation of the training clips built in."""
+    """Build a fresh network with the feature normalisation of the training clips built in."""
     model = build_model(model_cfg)
     mean, std = feature_stats(extractor, splits.train_audio)
     model.feat_mean.copy_(torch.from_numpy(mean))
