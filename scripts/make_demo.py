@@ -17,7 +17,7 @@ from kwapp.train.dataset import is_held_out, speaker_of
 
 SAMPLE_RATE_HZ = 16_000
 DURATION_S = 14.0
-# (keyword, start second): spaced so each utterance stands alone.
+# (keyword, start second): spaced so each utterance is separate.
 SCRIPT = [("yes", 1.5), ("stop", 5.0), ("go", 8.5), ("left", 11.5)]
 NOISE_FILE = "noise/mimii-factory/pump_normal.flac"
 NOISE_LEVEL_DBFS = -38.0

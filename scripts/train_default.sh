@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The commands that made models/default (run from the project root; reads ../shared/data or KWAPP_DATA).
-# Stage 1 trains on single 1 s clips (about 50 min on 2 CPU cores); stage 2 continues with half of the
-# batches made of two clips back to back, which teaches the streaming model to let go of a keyword
-# once it has passed (about 20 min). kwapp train uses a GPU when one is present.
+# Stage 1 trains on single 1 s clips (about 50 min on 2 CPU cores). Stage 2 continues with half of the
+# batches made of two clips back to back (about 20 min). That teaches the streaming model to let go of
+# a keyword once it has passed. kwapp train uses a GPU when one is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-models/default}"

@@ -30,7 +30,7 @@ class InputDevice:
 
 
 def refresh() -> None:
-    """Re-scan devices: PortAudio only sees devices plugged in after a re-initialisation.
+    """Re-scan devices: PortAudio lists devices plugged in later only after a re-initialisation.
 
     NOTE: this uses sounddevice's private _terminate/_initialize and must only run while no stream is open.
     """

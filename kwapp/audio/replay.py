@@ -41,7 +41,7 @@ class FileSource:
         self._file.close()
 
     def read(self, timeout_s: float = 0.1) -> np.ndarray:
-        """The next block (float32, 16 kHz mono); raises EndOfStream after the resampler tail."""
+        """Return the next block (float32, 16 kHz mono); raise EndOfStream after the resampler tail."""
         if self.realtime:
             due = self._started + self._native_frames / self._file.samplerate
             delay = due - time.monotonic()

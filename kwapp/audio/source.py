@@ -1,4 +1,4 @@
-"""What every audio source gives the engine: 16 kHz mono float32 blocks and its health counters."""
+"""Contract between audio sources and the engine: 16 kHz mono float32 blocks and health counters."""
 
 from __future__ import annotations
 

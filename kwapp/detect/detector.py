@@ -55,7 +55,7 @@ class Detector:
         self.thresholds[keyword] = float(value)
 
     def push(self, probs: np.ndarray, frame: int) -> tuple[np.ndarray, list[Detection]]:
-        """One frame of class probabilities -> smoothed keyword scores and the events it fires."""
+        """Smooth one frame of class probabilities; return the keyword scores and the events they fire."""
         scores = self.smoother.push(probs[self.columns])
         return scores, self.fire(scores, frame)
 

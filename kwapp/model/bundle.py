@@ -26,7 +26,7 @@ class ModelFolderError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class ModelInfo:
-    """What config.json says about a model folder."""
+    """Description of a model folder, read from its config.json."""
 
     folder: Path
     labels: tuple[str, ...]

@@ -14,7 +14,7 @@ from kwapp.model.config import ModelConfig
 
 
 def build_model(cfg: ModelConfig) -> torch.nn.Module:
-    """The network for an architecture name."""
+    """Build the network for an architecture name."""
     if cfg.arch in ("mamba", "mamba_t"):
         from kwapp.model.kws import KeywordMamba
 

@@ -34,7 +34,7 @@ class KeywordTransformer(nn.Module):
         self.head = nn.Linear(d, cfg.n_classes)
 
     def _window(self, normed):
-        """The last window_frames normalised frames; shorter input is left-padded with zeros (the mean)."""
+        """Take the last window_frames normalised frames, left-padding shorter input with zeros (the mean)."""
         w = self.cfg.window_frames
         normed = normed[:, -w:]
         if normed.shape[1] < w:
@@ -51,7 +51,7 @@ class KeywordTransformer(nn.Module):
         return self._classify(self._window((feats - self.feat_mean) / self.feat_std))
 
     def initial_state(self, batch: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
-        """The window of normalised frames (B, W, F), zeros, and an unused second state."""
+        """Return the empty state: a window of normalised frames (B, W, F) of zeros and an unused second state."""
         return torch.zeros(batch, self.cfg.window_frames, self.cfg.n_features), torch.zeros(1)
 
     def step(self, frame, window, unused):

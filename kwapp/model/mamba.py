@@ -20,7 +20,7 @@ from torch import nn
 from kwapp.model.config import ModelConfig
 
 # Per-frame log-decay Δ·A is clamped from below. exp(-10) = 4.5e-5, so a clamped channel
-# already forgets its state within one frame, and the clamp bounds a chunk's cumulative decay
+# already loses its state within one frame, and the clamp bounds a chunk's cumulative decay
 # by CHUNK_FRAMES * 10 = 80. The chunked scan centres its exponents on half of that, so they
 # stay within ±40 and exp(40) * Δ·B·x overflows float32 only for |Δ·B·x| above about 1e20.
 MIN_LOG_DECAY = -10.0
@@ -115,7 +115,7 @@ class MambaMixer(nn.Module):
         return self.out_proj(y * F.silu(z))
 
     def step(self, x, conv_state, ssm_state):
-        """Advance one frame. x (B, D); conv_state (B, E, K-1) holds past conv inputs; ssm_state (B, E, N)."""
+        """Advance one frame. x (B, D); conv_state (B, E, K-1) contains past conv inputs; ssm_state (B, E, N)."""
         xi, z = self.in_proj(x).chunk(2, dim=-1)  # (B, E)
         window = torch.cat([conv_state, xi[:, :, None]], dim=2)  # (B, E, K)
         u = F.silu(self.conv(window)[:, :, 0])  # (B, E)

@@ -42,7 +42,7 @@ class StepRunner:
         self.states = [np.zeros(shape, dtype=np.float32) for shape in self._state_shapes]
 
     def step(self, frame: np.ndarray) -> np.ndarray:
-        """One feature frame (F,) -> class probabilities (classes,)."""
+        """Step one feature frame (F,) and return the class probabilities (classes,)."""
         feeds = {"frame": frame.reshape(1, -1).astype(np.float32, copy=False)}
         feeds.update(zip(self._state_names, self.states))
         probs, *self.states = self.session.run(None, feeds)

@@ -23,7 +23,7 @@ LEVEL_FLOOR_DBFS = -120.0
 
 @dataclasses.dataclass
 class EngineOutput:
-    """What one processed block produced; empty arrays when it completed no frame."""
+    """Output of one processed block; the arrays are empty when the block completed no frame."""
 
     first_frame: int  # stream index of the first row below
     logmel: np.ndarray  # (n, n_mels) natural-log mel power, for the spectrogram

@@ -18,8 +18,8 @@ def run_stream(source, engine: Engine, on_output: Callable[[EngineOutput], None]
                flush_at_end: bool = True) -> bool:
     """Pull blocks until the source ends or `stop` is set; returns True when the source ended.
 
-    The source buffers while this loop works, so a slow step never blocks capture. A live
-    source drops new blocks when its ring is full and counts them (its stats).
+    A live source buffers in its ring while this loop works, so a slow step never blocks the PortAudio
+    callback. When the ring is full, the source drops new blocks and counts them in its stats.
     """
     source.start()
     try:
@@ -38,7 +38,7 @@ def run_stream(source, engine: Engine, on_output: Callable[[EngineOutput], None]
 
 
 class EngineThread(threading.Thread):
-    """A plain thread around run_stream for headless use; errors are logged and kept in `error`."""
+    """Thread around run_stream for headless use; errors are logged and kept in `error`."""
 
     def __init__(self, source, engine: Engine, on_output: Callable[[EngineOutput], None]):
         super().__init__(name="kwapp-engine", daemon=True)

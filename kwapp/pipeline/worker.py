@@ -374,7 +374,7 @@ class StreamController(QObject):
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         # No deleteLater on the thread or the worker: Python owns both, and a deleteLater beside Python's
         # own deletion gave use-after-free crashes (a bus error in _on_thread_finished). _threads keeps
-        # each thread alive until it has finished; the worker lives as long as the controller holds it.
+        # each thread alive until it has finished; the worker lives as long as the controller references it.
         thread.finished.connect(self._on_thread_finished)
         worker.updated.connect(self._relay_update)
         worker.snippet_saved.connect(self.snippet_saved)

@@ -69,7 +69,7 @@ def summarize(labels: tuple[str, ...], truth: np.ndarray, pred: np.ndarray) -> d
 
 
 def export_fp32_copy(info: ModelInfo, folder: Path) -> Path:
-    """A float32 ONNX export of model.pt, for measuring what int8 quantization costs."""
+    """Export model.pt as float32 ONNX, to measure what int8 quantization costs."""
     from kwapp.model.checkpoint import load_weights
     from kwapp.model.export import export_model
 

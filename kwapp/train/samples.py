@@ -32,7 +32,7 @@ PEAK_FLOOR_DBFS = -120.0  # the peak reported for digital silence
 
 
 class LabelError(ValueError):
-    """A label that cannot name a folder; the message names it and says what to type instead."""
+    """A label that cannot name a folder; the message names it and suggests what to type instead."""
 
 
 def check_label(label: str) -> str:

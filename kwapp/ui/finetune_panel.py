@@ -153,9 +153,10 @@ class FinetunePanel(QWidget):
         self.job.progressed.connect(self._on_progress)
         self.job.succeeded.connect(self._on_succeeded)
         self.job.failed.connect(self._on_failed)
-        self.job.cancelled.connect(lambda: self.eta_label.setText(self.tr("Cancelled; nothing was written")))
+        self.job.cancelled.connect(self._on_cancelled)
         self.job.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.job.finished.connect(self.job.deleteLater)
+        # No deleteLater: Python owns the job and the thread, and deleteLater beside Python's own
+        # deletion crashed (use after free). Both are released in _on_thread_finished.
         self.thread.finished.connect(self._on_thread_finished)
         self._set_running(True)
         self.thread.start()
@@ -181,15 +182,18 @@ class FinetunePanel(QWidget):
         self.eta_label.setText("")
         self.status_message.emit(self.tr("Fine-tuning failed: {error}").format(error=message))
 
+    def _on_cancelled(self) -> None:
+        self.eta_label.setText(self.tr("Cancelled; nothing was written"))
+
     def _on_thread_finished(self) -> None:
         if self.thread is None:
             return
-        self.thread.deleteLater()
+        self.thread.wait()  # finished is emitted just before the thread ends
         self.job = self.thread = None
         self._set_running(False)
 
     def show_comparison(self, metrics: dict) -> None:
-        """One row per label: held-out accuracy and false alarms per hour of background, before and after."""
+        """Fill one row per label: held-out accuracy and false alarms per hour of background, before and after."""
         takes = metrics.get("held_out_takes", {})
         false_accepts = metrics.get("false_accepts_per_hour", {})
         fa_before = false_accepts.get("before", {}).get("per_keyword", {})

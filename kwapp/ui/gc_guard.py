@@ -4,7 +4,7 @@ Python collects cycles in whichever thread happens to allocate past a threshold.
 worker allocates constantly. Without this guard, a cycle holding a Qt object (a plot removed on
 a model swap, a closed dialog) can be destroyed in the worker thread. Qt does not allow that,
 and it can crash the process. While a window is open, automatic collection is off and a GUI
-thread timer collects instead, generation by generation as the thresholds say.
+thread timer collects instead, generation by generation as the thresholds require.
 """
 
 from __future__ import annotations
