@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,11 +79,22 @@ def onnx_latency_us(model, frames: int = 1000) -> tuple[float, int]:
 def train_accuracy(name: str, cfg: ModelConfig, epochs: int, out_root: Path) -> tuple[float | None, float | None]:
     """Train with kwapp train; returns (streamed int8 held-out accuracy, training seconds)."""
     out = out_root / name
+    done = out / "config.json"
+    if done.exists() and json.loads(done.read_text())["training"].get("epochs") == epochs:
+        print(f"reusing {out} (already trained for {epochs} epochs)", file=sys.stderr)
+    else:
+        _train(out, cfg, epochs)
+    info = json.loads(done.read_text())
+    return info["metrics"]["held_out"]["stream_int8"]["accuracy"], info["training"]["train_seconds"]
+
+
+def _train(out: Path, cfg: ModelConfig, epochs: int) -> None:
+    """Run kwapp train for one candidate into out (any earlier partial run there is replaced)."""
+    if out.exists():
+        shutil.rmtree(out)
     cmd = [sys.executable, "-m", "kwapp", "train", "--out", str(out), "--arch", cfg.arch,
            "--d-model", str(cfg.d_model), "--n-layers", str(cfg.n_layers), "--epochs", str(epochs)]
     subprocess.run(cmd, check=True, cwd=ROOT)
-    info = json.loads((out / "config.json").read_text())
-    return info["metrics"]["held_out"]["stream_int8"]["accuracy"], info["training"]["train_seconds"]
 
 
 def main() -> int:

@@ -91,7 +91,7 @@ def resolve_source(file: Path | None, device: str | None, channel: int | None, s
 
 
 def create_window(source: SourceSpec | None = None, model: Path | None = None, language: str | None = None,
-                  autostart: bool = True, resolve_default_source: bool = False):
+                  autostart: bool = True, resolve_default_source: bool = False, service_config: Path | None = None):
     """Build the window with the full start-up sequence; the caller shows it and runs the event loop."""
     from kwapp.ui.i18n import Translations, add_cjk_font_fallback, check_language, system_language
     from kwapp.ui.main_window import MainWindow
@@ -110,7 +110,7 @@ def create_window(source: SourceSpec | None = None, model: Path | None = None, l
         source = resolve_source(None, None, settings.channel, settings.device_name)
     store = TriggerStore(data_home())
     log.info("kwapp %s window: model %s, source %s, data in %s", __version__, info.folder, source, store.folder)
-    return MainWindow(info, settings, store, translations, source, autostart)
+    return MainWindow(info, settings, store, translations, source, autostart, service_config)
 
 
 def close_on_signals(window) -> None:
@@ -135,7 +135,8 @@ def run_gui(args) -> int:
     source = None
     if args.source is not None or args.device is not None:
         source = resolve_source(args.source, args.device, args.channel, None)
-    window = create_window(source, args.model, args.lang, resolve_default_source=source is None)
+    window = create_window(source, args.model, args.lang, resolve_default_source=source is None,
+                           service_config=args.config)
     close_on_signals(window)
     window.show()
     return QApplication.instance().exec()

@@ -201,6 +201,8 @@ def add_gui_parser(sub) -> None:
     p.add_argument("--channel", type=int, help="use this input channel (0-based) instead of a downmix")
     p.add_argument("--model", type=Path, help="model folder (default: the last one loaded, else models/default)")
     p.add_argument("--lang", choices=["ja", "en"], help="UI language (default: the saved choice, else the system locale)")
+    p.add_argument("--config", type=Path, help="service config (TOML) that the plant-integration page edits "
+                   "(default: service.toml in the data folder); the same file kwapp listen --config reads")
     p.set_defaults(run=run_gui)
 
 

@@ -71,8 +71,11 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write a file so that a crash leaves either the old or the new content, never half."""
+def atomic_write_bytes(path: Path, payload: bytes, mode: int | None = None) -> None:
+    """Write a file so that a crash leaves either the old or the new content, never half.
+
+    mode: the file's permission bits (e.g. 0o600 for a file holding a password); default: the umask's.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -81,7 +84,7 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
+        os.chmod(tmp_name, 0o666 & ~_umask() if mode is None else mode)  # mkstemp creates 0600
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

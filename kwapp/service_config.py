@@ -19,6 +19,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from kwapp.config import atomic_write_bytes
 from kwapp.pipeline.events import data_home
 
 log = logging.getLogger(__name__)
@@ -394,3 +395,14 @@ def load_service_config(path: Path | str) -> ServiceConfig:
     if config.mqtt.password or config.webhook.headers:
         warn_if_readable_by_others(path, "config file with a password or webhook headers")
     return config
+
+
+def save_service_config(config: ServiceConfig, path: Path | str) -> None:
+    """Write a config as TOML that load_service_config() reads back, atomically and readable by its owner only
+    (it may hold the MQTT password or webhook headers)."""
+    import tomli_w  # only the window writes config files
+
+    data = config_to_dict(config)
+    text = "# kwapp service config, written by the window's plant-integration page. See docs/service.md.\n"
+    atomic_write_bytes(Path(path), (text + tomli_w.dumps(data)).encode("utf-8"), mode=0o600)
+    log.info("service config written to %s", path)

@@ -180,9 +180,10 @@ class StreamWorker(QObject):
     audio_tapped = Signal(object)  # a copy of each 16 kHz block read while the tap is on
 
     def __init__(self, session: int, spec: SourceSpec, info: ModelInfo,
-                 settings: dict[str, KeywordSettings], store: TriggerStore | None = None):
+                 settings: dict[str, KeywordSettings], store: TriggerStore | None = None, actions=None):
         super().__init__()
         self.session, self.spec, self.info, self.store = session, spec, info, store
+        self.actions = actions  # plant actions (ActionsHost or ActionService API); called from this thread
         self._settings = dict(settings)
         self._stop = threading.Event()
         self._commands: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
@@ -240,6 +241,8 @@ class StreamWorker(QObject):
         self.slot = _EngineSlot(engine)
         source = self.spec.open()
         self.stats = source.stats
+        if self.actions is not None:
+            self.actions.watch_source(source.stats)
         if self._stop.is_set():
             source.stop()
             return
@@ -289,6 +292,8 @@ class StreamWorker(QObject):
             self._batch.event_frames.append(base + detection.frame)
         self._batch.add(out)
         self._frames_out += len(out.logmel)
+        if self.actions is not None:
+            self.actions.handle_output(out)
 
     def _log_event(self, detection: Detection) -> TriggerEvent:
         event_id = new_event_id()
@@ -305,6 +310,10 @@ class StreamWorker(QObject):
                 log.error("appending event %s to %s failed: %s", event_id, self.store.log_path, exc)
                 self.failed.emit(str(exc))
             self.recorder.add(event_id, self._origin_sample + round(detection.t * SAMPLE_RATE_HZ))
+        if self.actions is not None:
+            # The snippet file appears once its post-roll has been recorded, shortly after the event is sent.
+            snippet = self.store.snippet_dir / event.snippet if self.store is not None else None
+            self.actions.submit(detection, snippet, event_id)
         log.info("detected %r score %.3f at %.2f s (event %s)", event.keyword, event.score, event.stream_t, event_id)
         return event
 
@@ -354,6 +363,7 @@ class StreamController(QObject):
     def __init__(self, store: TriggerStore | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.store = store
+        self.actions = None  # plant actions handed to each new stream (see kwapp.ui.actions_host)
         self.stream_thread: QThread | None = None
         self.worker: StreamWorker | None = None
         self._session = 0
@@ -366,7 +376,7 @@ class StreamController(QObject):
         """Stop any running stream, then stream `spec` through the model in a new thread."""
         self.stop()
         self._session += 1
-        worker = StreamWorker(self._session, spec, info, settings, self.store)
+        worker = StreamWorker(self._session, spec, info, settings, self.store, self.actions)
         thread = QThread()
         thread.setObjectName(f"kwapp-stream-{self._session}")
         worker.moveToThread(thread)

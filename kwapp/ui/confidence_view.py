@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
 
@@ -22,14 +21,15 @@ class KeywordTrace:
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.getAxis("left").setTicks([[(0.0, "0"), (1.0, "1")]])
         plot.setLabel("left", keyword)
-        self.curve = plot.plot(connect="finite")
+        self.curve = pg.PlotCurveItem()
+        plot.addItem(self.curve)
         self.line = pg.InfiniteLine(pos=threshold, angle=0, movable=True, bounds=(MIN_THRESHOLD, 1.0))
         plot.addItem(self.line)
         self.markers = pg.ScatterPlotItem(size=9, symbol="t")
         plot.addItem(self.markers)
 
     def apply_theme(self, theme: Theme) -> None:
-        self.curve.setPen(pg.mkPen(theme.trace, width=1.5))
+        self.curve.setPen(pg.mkPen(theme.trace, width=1))
         self.line.setPen(pg.mkPen(theme.threshold, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.line.setHoverPen(pg.mkPen(theme.text, width=2))
         self.markers.setBrush(pg.mkBrush(theme.marker))
@@ -49,12 +49,14 @@ class ConfidenceView(QObject):
         super().__init__(parent)
         self.layout, self.first_row, self.theme = layout, first_row, theme
         self.traces: dict[str, KeywordTrace] = {}
+        self._marker_serial = -1  # FrameHistory.marker_serial of the marker data on screen
 
     def set_keywords(self, thresholds: dict[str, float]) -> None:
         """Rebuild the rows for these keywords (in order) with their current thresholds."""
         for trace in self.traces.values():
             self.layout.removeItem(trace.plot)
         self.traces = {}
+        self._marker_serial = -1
         for row, (keyword, threshold) in enumerate(thresholds.items(), start=self.first_row):
             trace = KeywordTrace(self.layout.addPlot(row=row, col=0), keyword, threshold)
             trace.line.sigPositionChanged.connect(lambda line, k=keyword: self._on_line_moved(k, line))
@@ -89,12 +91,20 @@ class ConfidenceView(QObject):
             trace.line.setToolTip(self.tr("Threshold of {keyword}: drag up or down").format(keyword=trace.keyword))
 
     def redraw(self, history: FrameHistory) -> None:
-        times = history.times_s()
-        markers = history.visible_markers()
+        """Draw the filled part of each score row; marker data changes only with new detections."""
+        start = history.capacity - history.filled  # columns before it hold no scores yet
+        times = history.times_s()[start:]
+        offset_s = -history.newest_time_s()
+        new_markers = history.marker_serial != self._marker_serial
+        self._marker_serial = history.marker_serial
         for row, keyword in enumerate(history.keywords):
             trace = self.traces.get(keyword)
             if trace is None:
                 continue
-            trace.curve.setData(times, history.scores[row])
-            spots = [(t, score) for t, marker_row, score in markers if marker_row == row]
-            trace.markers.setData(np.array([s[0] for s in spots], dtype=float), np.array([s[1] for s in spots], dtype=float))
+            # Scores come from a softmax, so the filled part is finite and the per-point check is skipped.
+            trace.curve.setData(times, history.scores[row, start:], skipFiniteCheck=True)
+            if new_markers:
+                marker_times_s, marker_scores = history.marker_times_s(row)
+                trace.markers.setData(marker_times_s, marker_scores)
+                trace.markers.setVisible(len(marker_times_s) > 0)
+            trace.markers.setPos(offset_s, 0.0)

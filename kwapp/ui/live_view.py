@@ -6,6 +6,8 @@ is empty in the trace rows.
 
 from __future__ import annotations
 
+import time
+
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QResizeEvent
@@ -16,6 +18,10 @@ from kwapp.ui.spectrogram_view import SpectrogramView
 from kwapp.ui.theme import Theme
 
 SPECTROGRAM_SHARE = 0.4  # of the height, when there are keyword rows below it
+# Painting the plots is most of the GUI thread's work, so they draw at most about 15 times a second,
+# enough for scrolling scores and spectrogram. Slightly under 1/15 s so that a 66 ms timer with some
+# jitter still draws on every tick; a 40 ms timer draws on every second tick (12.5 times a second).
+MIN_REDRAW_S = 0.06
 
 
 class LiveView(pg.GraphicsLayoutWidget):
@@ -26,6 +32,7 @@ class LiveView(pg.GraphicsLayoutWidget):
         self.setBackground(theme.plot_background)
         self.spectrogram = SpectrogramView(self.ci, 0, theme, self)
         self.confidence = ConfidenceView(self.ci, 1, theme, self)
+        self._last_redraw_s = -MIN_REDRAW_S
 
     def set_keywords(self, thresholds: dict[str, float]) -> None:
         self.confidence.set_keywords(thresholds)
@@ -53,5 +60,11 @@ class LiveView(pg.GraphicsLayoutWidget):
         super().changeEvent(event)
 
     def redraw(self, history: FrameHistory) -> None:
+        """Draw the history unless the last drawing is under MIN_REDRAW_S old; then leave it dirty."""
+        now_s = time.monotonic()
+        if now_s - self._last_redraw_s < MIN_REDRAW_S:
+            history.dirty = True  # the caller cleared it; a later call draws these frames
+            return
+        self._last_redraw_s = now_s
         self.spectrogram.redraw(history)
         self.confidence.redraw(history)

@@ -9,7 +9,7 @@ from pathlib import Path
 import sounddevice as sd
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from kwapp import __version__
 from kwapp.audio.devices import DeviceError, list_inputs, refresh
@@ -18,10 +18,12 @@ from kwapp.model.bundle import ModelFolderError, ModelInfo, load_model_info
 from kwapp.pipeline.events import TriggerEvent, TriggerStore, data_home
 from kwapp.pipeline.worker import SourceSpec, StreamController, StreamUpdate
 from kwapp.train.samples import SAMPLES_DIR_NAME, SampleStore
+from kwapp.ui.actions_host import ActionsHost, link_is_abnormal
 from kwapp.ui.finetune_panel import FinetunePanel
 from kwapp.ui.gc_guard import GuiThreadCollector
 from kwapp.ui.history import FrameHistory
 from kwapp.ui.i18n import Translations
+from kwapp.ui.integration_dialog import IntegrationDialog
 from kwapp.ui.input_bar import InputBar
 from kwapp.ui.keyword_panel import KeywordPanel
 from kwapp.ui.live_view import LiveView
@@ -43,7 +45,7 @@ class MainWindow(QMainWindow):
     """One window per process; `controller`, `history` and the panels are public for tests and scripts."""
 
     def __init__(self, info: ModelInfo, settings: AppSettings, store: TriggerStore, translations: Translations,
-                 source: SourceSpec | None = None, autostart: bool = True):
+                 source: SourceSpec | None = None, autostart: bool = True, service_config: Path | None = None):
         super().__init__()
         self.info, self.settings, self.store, self.translations = info, settings, store, translations
         self.theme = THEMES[settings.theme]
@@ -51,6 +53,8 @@ class MainWindow(QMainWindow):
         self.collector = GuiThreadCollector(self)
         self.collector.start()  # before the worker thread exists
         self.controller = StreamController(store, self)
+        self.actions = ActionsHost(service_config, self)
+        self.controller.actions = self.actions
         self.history = FrameHistory(info.features.n_mels, info.keywords, info.features.hop_ms / 1000, LOGMEL_LEVELS[0])
         self._build_widgets()
         self._build_menus()
@@ -61,6 +65,7 @@ class MainWindow(QMainWindow):
         self.redraw_timer.timeout.connect(self._redraw)
         self.redraw_timer.start(REDRAW_MS)
         self.retranslate()
+        self.actions.load()  # before the stream, so the broker connection is up when the first event comes
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
         if autostart and self.input_bar.current_spec() is not None:
@@ -88,6 +93,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.input_bar)
         layout.addWidget(body, 1)
         self.setCentralWidget(central)
+        self.link_label = QLabel()
+        self.statusBar().addPermanentWidget(self.link_label)
         self.resize(1360, 820)
 
     def _build_menus(self) -> None:
@@ -97,11 +104,12 @@ class MainWindow(QMainWindow):
         self.model_action = QAction(self, triggered=self.model_panel.choose_folder)
         self.quit_action = QAction(self, triggered=self.close, shortcut=QKeySequence.StandardKey.Quit)
         self.settings_action = QAction(self, triggered=self.open_settings_dialog)
+        self.integration_action = QAction(self, triggered=self.open_integration_dialog)
         self.about_action = QAction(self, triggered=self._show_about)
         self.file_menu.addActions([self.open_action, self.export_action, self.model_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
-        self.settings_menu.addAction(self.settings_action)
+        self.settings_menu.addActions([self.settings_action, self.integration_action])
         self.help_menu.addAction(self.about_action)
 
     def _connect(self) -> None:
@@ -126,6 +134,25 @@ class MainWindow(QMainWindow):
         self.record_panel.status_message.connect(self.show_status)
         self.finetune_panel.status_message.connect(self.show_status)
         self.finetune_panel.load_requested.connect(self.load_model)
+        self.actions.status_changed.connect(self.show_link_status)
+        self.actions.failed.connect(self._on_failed)
+
+    def show_link_status(self, status) -> None:
+        """Show the broker's and the webhook's state in the status bar; the alarm colour while one is down."""
+        parts = []
+        for link, name in ((getattr(status, "mqtt", None), self.tr("MQTT")), (getattr(status, "webhook", None), self.tr("Webhook"))):
+            if link is None:
+                continue
+            state = {"up": self.tr("connected"), "down": self.tr("unreachable"), "starting": self.tr("connecting"),
+                     "stopped": self.tr("stopped")}.get(link.state, link.state)
+            text = self.tr("{target}: {state}").format(target=name, state=state)
+            if link.pending:
+                text += self.tr(" ({count} waiting)").format(count=link.pending)
+            parts.append(text)
+        self.link_label.setText("  ·  ".join(parts))
+        self.link_label.setToolTip("\n".join(f"{link.name}: {link.detail}" for link in (getattr(status, "mqtt", None),
+                                   getattr(status, "webhook", None)) if link is not None))
+        self.link_label.setStyleSheet(f"color: {self.theme.alarm}" if link_is_abnormal(status) else "")
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("kwapp: keyword monitor"))
@@ -142,6 +169,7 @@ class MainWindow(QMainWindow):
         self.model_action.setText(self.tr("Load model folder…"))
         self.quit_action.setText(self.tr("Quit"))
         self.settings_action.setText(self.tr("Language and theme…"))
+        self.integration_action.setText(self.tr("Plant integration (MQTT, webhook)…"))
         self.about_action.setText(self.tr("About kwapp"))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -312,6 +340,9 @@ class MainWindow(QMainWindow):
         self.set_language(dialog.language)
         self.set_theme(dialog.theme)
 
+    def open_integration_dialog(self) -> None:
+        IntegrationDialog(self.actions, self.info.keywords, self).exec()
+
     def set_language(self, language: str) -> None:
         """Switch the UI language; widgets retranslate on the LanguageChange event Qt posts."""
         if language != self.translations.language and not self.translations.apply(language):
@@ -336,6 +367,7 @@ class MainWindow(QMainWindow):
         self.trigger_panel.shutdown()
         self.record_panel.shutdown()
         self.finetune_panel.shutdown()
+        self.actions.stop()
         self.collector.stop()
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()

@@ -29,12 +29,13 @@ class SpectrogramView(QObject):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLevels(LOGMEL_LEVELS)
         self.plot.addItem(self.image)
-        self.markers = pg.PlotDataItem(connect="pairs")
+        self.markers = pg.PlotCurveItem(connect="pairs")  # one vertical line per detection, at stream time
         self.plot.addItem(self.markers)
         self.colour_bar = pg.ColorBarItem(values=LOGMEL_LEVELS, interactive=False, width=12)
         self.colour_bar.setImageItem(self.image)
         layout.addItem(self.colour_bar, row=row, col=1)
         self.n_mels = 0
+        self._marker_serial = -1  # FrameHistory.marker_serial of the marker data on screen
         self.apply_theme(theme)
         self.retranslate()
 
@@ -58,7 +59,9 @@ class SpectrogramView(QObject):
             self.n_mels = n_mels
             self.image.setRect(QRectF(-HISTORY_S, 0.0, HISTORY_S, float(n_mels)))
             self.plot.setYRange(0, n_mels, padding=0.0)
-        times = [t for t, _, _ in history.visible_markers()]
-        x = np.repeat(np.asarray(times, dtype=float), 2)
-        y = np.tile([0.0, float(n_mels)], len(times))
-        self.markers.setData(x, y)
+            self._marker_serial = -1  # the lines' height changed
+        if history.marker_serial != self._marker_serial:
+            self._marker_serial = history.marker_serial
+            times_s, _ = history.marker_times_s()
+            self.markers.setData(np.repeat(times_s, 2), np.tile([0.0, float(n_mels)], len(times_s)))
+        self.markers.setPos(-history.newest_time_s(), 0.0)

@@ -175,6 +175,173 @@
     </message>
 </context>
 <context>
+    <name>IntegrationDialog</name>
+    <message>
+        <source>Plant integration</source>
+        <translation>工場連携</translation>
+    </message>
+    <message>
+        <source>Settings file (also read by kwapp listen --config): {path}</source>
+        <translation>設定ファイル（kwapp listen --config も読みます）：{path}</translation>
+    </message>
+    <message>
+        <source>Send test event</source>
+        <translation>テストイベントを送信</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>ステーション</translation>
+    </message>
+    <message>
+        <source>Station name:</source>
+        <translation>ステーション名：</translation>
+    </message>
+    <message>
+        <source>empty: MQTT off</source>
+        <translation>空欄：MQTT を使わない</translation>
+    </message>
+    <message>
+        <source>default (1883, TLS 8883)</source>
+        <translation>既定（1883、TLS は 8883）</translation>
+    </message>
+    <message>
+        <source>Use TLS</source>
+        <translation>TLS を使う</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA 証明書</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>クライアント証明書</translation>
+    </message>
+    <message>
+        <source>Client key</source>
+        <translation>クライアント秘密鍵</translation>
+    </message>
+    <message>
+        <source>MQTT broker</source>
+        <translation>MQTT ブローカー</translation>
+    </message>
+    <message>
+        <source>Broker host:</source>
+        <translation>ブローカーのホスト：</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>ポート：</translation>
+    </message>
+    <message>
+        <source>Topic prefix:</source>
+        <translation>トピックの接頭辞：</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>ユーザー名：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>パスワード：</translation>
+    </message>
+    <message>
+        <source>CA certificate:</source>
+        <translation>CA 証明書：</translation>
+    </message>
+    <message>
+        <source>Client certificate:</source>
+        <translation>クライアント証明書：</translation>
+    </message>
+    <message>
+        <source>Client key:</source>
+        <translation>クライアント秘密鍵：</translation>
+    </message>
+    <message>
+        <source>empty: webhook off</source>
+        <translation>空欄：Webhook を使わない</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Sound file</source>
+        <translation>音声ファイル</translation>
+    </message>
+    <message>
+        <source>Webhook and sound</source>
+        <translation>Webhook と音</translation>
+    </message>
+    <message>
+        <source>Webhook URL:</source>
+        <translation>Webhook の URL：</translation>
+    </message>
+    <message>
+        <source>Timeout:</source>
+        <translation>タイムアウト：</translation>
+    </message>
+    <message>
+        <source>Sound file (WAV):</source>
+        <translation>音声ファイル（WAV）：</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>キーワード</translation>
+    </message>
+    <message>
+        <source>MQTT</source>
+        <translation>MQTT</translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>音</translation>
+    </message>
+    <message>
+        <source>Actions per keyword</source>
+        <translation>キーワードごとの動作</translation>
+    </message>
+    <message>
+        <source>read from {path}</source>
+        <translation>{path} から読み込み</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>保存していません：{error}</translation>
+    </message>
+    <message>
+        <source>Saved, but the actions did not start; see the status bar and the log</source>
+        <translation>保存しましたが、動作を開始できませんでした。ステータスバーとログを確認してください</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation>{path} に保存しました</translation>
+    </message>
+    <message>
+        <source>No broker or webhook is set: enter one first</source>
+        <translation>ブローカーも Webhook も設定されていません。先に入力してください</translation>
+    </message>
+    <message>
+        <source>Test event sent; waiting for delivery…</source>
+        <translation>テストイベントを送信しました。配信を待っています…</translation>
+    </message>
+    <message>
+        <source>{target}: delivered</source>
+        <translation>{target}：配信済み</translation>
+    </message>
+    <message>
+        <source>{target}: not delivered ({detail}); it waits in the queue</source>
+        <translation>{target}：未配信（{detail}）。キューで待機中です</translation>
+    </message>
+    <message>
+        <source>{target}: no answer within {seconds:.0f} s; it waits in the queue</source>
+        <translation>{target}：{seconds:.0f} 秒以内に応答がありません。キューで待機中です</translation>
+    </message>
+</context>
+<context>
     <name>KeywordPanel</name>
     <message>
         <source>Keyword (enabled)</source>
@@ -224,6 +391,38 @@
         <translation>kwapp：キーワード監視</translation>
     </message>
     <message>
+        <source>MQTT</source>
+        <translation>MQTT</translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>接続中</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>接続できません</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>接続しています</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>{target}: {state}</source>
+        <translation>{target}：{state}</translation>
+    </message>
+    <message>
+        <source> ({count} waiting)</source>
+        <translation>（{count} 件待機中）</translation>
+    </message>
+    <message>
         <source>Detections</source>
         <translation>検出履歴</translation>
     </message>
@@ -266,6 +465,10 @@
     <message>
         <source>Language and theme…</source>
         <translation>表示言語とテーマ…</translation>
+    </message>
+    <message>
+        <source>Plant integration (MQTT, webhook)…</source>
+        <translation>工場連携（MQTT、Webhook）…</translation>
     </message>
     <message>
         <source>About kwapp</source>
