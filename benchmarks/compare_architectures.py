@@ -1,7 +1,7 @@
 """Keyword Mamba, Keyword Mamba-T and KWT side by side: size, streaming cost and (optionally) accuracy.
 
     python3 benchmarks/compare_architectures.py                 # cost columns only (random weights)
-    python3 benchmarks/compare_architectures.py --epochs 16     # also trains each model with kwapp train
+    python3 benchmarks/compare_architectures.py --epochs 4 --jobs 2   # first trains each model with kwapp train
 
 Cost per second of streamed audio at the detector's hop (10 ms, 100 steps per second): Mamba steps
 its state once per frame; a Transformer re-runs its whole window (window_frames tokens) every hop.
@@ -16,7 +16,9 @@ Speech Commands training set that published results use.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -76,34 +78,50 @@ def onnx_latency_us(model, frames: int = 1000) -> tuple[float, int]:
     return float(np.median(times) * 1e6), size
 
 
-def train_accuracy(name: str, cfg: ModelConfig, epochs: int, out_root: Path) -> tuple[float | None, float | None]:
-    """Train with kwapp train; returns (streamed int8 held-out accuracy, training seconds)."""
-    out = out_root / name
+def is_trained(out: Path, epochs: int) -> bool:
     done = out / "config.json"
-    if done.exists() and json.loads(done.read_text())["training"].get("epochs") == epochs:
-        print(f"reusing {out} (already trained for {epochs} epochs)", file=sys.stderr)
-    else:
-        _train(out, cfg, epochs)
-    info = json.loads(done.read_text())
+    return done.exists() and json.loads(done.read_text())["training"].get("epochs") == epochs
+
+
+def trained_accuracy(out: Path) -> tuple[float, float]:
+    """Return (streamed int8 held-out accuracy, training seconds) of a trained candidate."""
+    info = json.loads((out / "config.json").read_text())
     return info["metrics"]["held_out"]["stream_int8"]["accuracy"], info["training"]["train_seconds"]
 
 
-def _train(out: Path, cfg: ModelConfig, epochs: int) -> None:
+def train(out: Path, cfg: ModelConfig, epochs: int, threads: int) -> None:
     """Run kwapp train for one candidate into out (any earlier partial run there is replaced)."""
     if out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "kwapp", "train", "--out", str(out), "--arch", cfg.arch,
            "--d-model", str(cfg.d_model), "--n-layers", str(cfg.n_layers), "--epochs", str(epochs)]
-    subprocess.run(cmd, check=True, cwd=ROOT)
+    # One OpenMP thread per job when jobs share the cores: oversubscribed OpenMP threads spin and
+    # slow every job down several times.
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
+    subprocess.run(cmd, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
+def train_all(epochs: int, out_root: Path, jobs: int) -> None:
+    """Train the candidates not yet trained for `epochs`, `jobs` at a time, before any cost is measured."""
+    todo = [(name, cfg) for name, cfg in CANDIDATES if not is_trained(out_root / name, epochs)]
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    print(f"training {[name for name, _ in todo]}, {jobs} at a time with {threads} thread(s) each", file=sys.stderr)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(train, out_root / name, cfg, epochs, threads) for name, cfg in todo]
+        for future in futures:
+            future.result()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=0, help="train each candidate for this many epochs (0: cost only)")
+    parser.add_argument("--jobs", type=int, default=1, help="candidates trained at the same time")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "compare")
     args = parser.parse_args()
+    if args.epochs:
+        train_all(args.epochs, args.out, args.jobs)
     torch.set_num_threads(1)
-    print(f"Machine: {machine_line()}  \nCommand: `python3 benchmarks/{Path(__file__).name}{' --epochs ' + str(args.epochs) if args.epochs else ''}`\n")
+    print(f"Machine: {machine_line()}  \nCommand: `python3 benchmarks/{Path(__file__).name} {' '.join(sys.argv[1:])}`\n")
     print("| model | params | MACs per second of audio | int8 step µs (1 thread) | int8 file KiB | held-out acc. (int8, streamed) | train s |")
     print("|---|--:|--:|--:|--:|--:|--:|")
     for name, cfg in CANDIDATES:
@@ -111,7 +129,7 @@ def main() -> int:
         params = sum(p.numel() for p in model.parameters())
         macs = (counted_step_macs(model) + ssm_elementwise_macs(cfg)) * FRAMES_PER_SECOND
         latency, size = onnx_latency_us(model)
-        acc, seconds = train_accuracy(name, cfg, args.epochs, args.out) if args.epochs else (None, None)
+        acc, seconds = trained_accuracy(args.out / name) if args.epochs else (None, None)
         acc_text = f"{acc:.4f}" if acc is not None else "not trained"
         print(f"| {name} | {params:,} | {macs / 1e6:.1f} M | {latency:.0f} | {size / 1024:.0f} | {acc_text} | {seconds or '—'} |")
     return 0

@@ -72,7 +72,8 @@ def run(args, n_takes: int, takes: list[Path], negative_audio: list[np.ndarray])
                 shutil.copy(p, site / "_unknown_" / p.name)
         t0 = time.perf_counter()
         info = finetune(FinetuneConfig(model=args.model, data=(site,), out=Path(tmp) / "model",
-                                       steps=args.steps, held_out_fraction=0.0))
+                                       steps=args.steps, held_out_fraction=0.0,
+                                       trainable_blocks=args.trainable_blocks))
         seconds = time.perf_counter() - t0
         engine = Engine(info)
         test = [read_audio(p) for p in takes[max(args.takes):]]
@@ -89,6 +90,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "default")
     parser.add_argument("--data", type=Path, default=default_data_root())
     parser.add_argument("--steps", type=int, default=80)
+    parser.add_argument("--trainable-blocks", type=int, help="train only this many top blocks and the head (default: all)")
     parser.add_argument("--test-takes", type=int, default=100, help="takes used for recall (after the training ones)")
     parser.add_argument("--negatives", type=int, default=150, help="held-out unknown-word clips among the negatives")
     parser.add_argument("--site-negatives", type=int, default=0, help="not-wake-word files recorded on site as _unknown_ (not used for FA/h)")
@@ -98,7 +100,8 @@ def main() -> int:
     rng = np.random.default_rng(0)
     takes = [takes[i] for i in rng.permutation(len(takes))][: max(args.takes) + args.test_takes]
     negative_audio = negatives(args.data, args.negatives, args.site_negatives)
-    print(f"Phrase {args.phrase!r} from {folder}; model {args.model}; {args.steps} fine-tune steps; command: "
+    blocks = "all" if args.trainable_blocks is None else str(args.trainable_blocks)
+    print(f"Phrase {args.phrase!r} from {folder}; model {args.model}; {args.steps} fine-tune steps, trainable blocks {blocks}; command: "
           f"`python3 benchmarks/fewshot.py {' '.join(sys.argv[1:])}`\n")
     print("| takes | test takes | recall | new-keyword FA/h on other speech + noise | fine-tune s |")
     print("|--:|--:|--:|--:|--:|")

@@ -15,6 +15,7 @@ from kwapp import __version__
 from kwapp.audio.devices import DeviceError, default_input, find_input
 from kwapp.audio.wavio import AudioFileError
 from kwapp.cli import DEFAULT_MODEL
+from kwapp.messages import msg
 from kwapp.model.bundle import ModelFolderError, ModelInfo, load_model_info
 from kwapp.pipeline.events import TriggerStore, data_home
 from kwapp.pipeline.worker import SourceSpec
@@ -72,7 +73,7 @@ def resolve_source(file: Path | None, device: str | None, channel: int | None, s
     """--source or --device (checked now, so a typo exits with a message), else the saved or default device."""
     if file is not None:
         if not Path(file).is_file():
-            raise AudioFileError(f"audio file {file} not found; pass an existing WAV or FLAC file with --source")
+            raise AudioFileError(msg("audio file {path} not found; pass an existing WAV or FLAC file with --source", path=file))
         return SourceSpec("file", str(file), channel)
     if device is not None:
         return SourceSpec("device", find_input(device).name, channel)

@@ -7,7 +7,8 @@ import contextlib
 import logging
 from pathlib import Path
 
-from kwapp.cli import UsageError, add_model_arg, default_data_root, print_json
+from kwapp.cli import UsageError, add_lang_arg, add_model_arg, default_data_root, print_json, print_message
+from kwapp.messages import message_of, msg
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def user_errors():
     try:
         yield
     except (ModelFolderError, AudioFileError, DeviceError, FileNotFoundError, FileExistsError, ValueError) as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(message_of(exc)) from exc
 
 
 # --- train -------------------------------------------------------------------------------------
@@ -101,12 +102,13 @@ def run_eval(args) -> int:
         if args.held_out_percent:
             clips = [c for c in clips if is_held_out(c.speaker, args.held_out_percent)]
         if "clip_float" in args.modes and not info.weights_path.is_file():
-            raise UsageError(f"{info.folder} has no model.pt for --modes clip_float; use --modes stream_int8")
+            raise UsageError(msg("{folder} has no model.pt for --modes clip_float; use --modes stream_int8", folder=info.folder))
         result = evaluate(info, clips, tuple(args.modes))
     if args.json:
         print_json(result)
     else:
-        print(f"accuracy {result['accuracy']:.4f} on {result['n']} clips ({result['mode']})")
+        print_message(msg("accuracy {accuracy:.4f} on {n} clips ({mode})", accuracy=result["accuracy"], n=result["n"],
+                          mode=result["mode"]), args.language)
         for label, acc in result["per_class"].items():
             print(f"  {label:12s} {acc:.4f}")
     return 0
@@ -200,7 +202,8 @@ def add_gui_parser(sub) -> None:
     source.add_argument("--device", help="input device name (default: the last one used, else the system default)")
     p.add_argument("--channel", type=int, help="use this input channel (0-based) instead of a downmix")
     p.add_argument("--model", type=Path, help="model folder (default: the last one loaded, else models/default)")
-    p.add_argument("--lang", choices=["ja", "en"], help="UI language (default: the saved choice, else the system locale)")
+    add_lang_arg(p, "language of the window (default: the saved choice, else the system locale) and of messages",
+                 default=argparse.SUPPRESS)  # keeps the top-level --lang (None when absent) unless given here
     p.add_argument("--config", type=Path, help="service config (TOML) that the plant-integration page edits "
                    "(default: service.toml in the data folder); the same file kwapp listen --config reads")
     p.set_defaults(run=run_gui)
@@ -242,10 +245,13 @@ def run_eval_stream(args) -> int:
         print_json(result)
     else:
         for name, picks in result["thresholds_for_target"].items():
-            print(f"{name}: target {args.target_fa_per_hour} FA/h")
+            print_message(msg("{name}: target {target} FA/h", name=name, target=args.target_fa_per_hour), args.language)
             for keyword, p in picks.items():
-                frr = "n/a" if p["frr"] is None else f"{p['frr']:.3f}"
-                print(f"  {keyword:12s} threshold {p['threshold']:.2f}  FRR {frr}  FA/h {p['fa_per_hour']:.2f}  per 8-h shift {p['fa_per_shift']:.1f}")
+                frr = msg("n/a") if p["frr"] is None else f"{p['frr']:.3f}"
+                line = msg("  {keyword:12s} threshold {threshold:.2f}  FRR {frr}  FA/h {fa_per_hour:.2f}  per 8-h shift {fa_per_shift:.1f}",
+                           keyword=keyword, threshold=p["threshold"], frr=frr, fa_per_hour=p["fa_per_hour"],
+                           fa_per_shift=p["fa_per_shift"])
+                print_message(line, args.language)
     return 0
 
 

@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kwapp.messages import msg
+
 T = TypeVar("T")
 
 SAMPLE_RATE_HZ = 16_000
@@ -61,7 +63,8 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(data) - names)
     if unknown:
-        raise ValueError(f"unknown {cls.__name__} fields {unknown}; expected some of {sorted(names)}")
+        raise ValueError(msg("unknown {name} fields {unknown}; expected some of {expected}",
+                             name=cls.__name__, unknown=unknown, expected=sorted(names)))
     return cls(**data)
 
 

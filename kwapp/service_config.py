@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kwapp.config import atomic_write_bytes
+from kwapp.messages import message_of, msg
 from kwapp.pipeline.events import data_home
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ class ServiceConfig:
 # --- conversion from TOML tables -----------------------------------------------------------------
 
 
-TYPE_NAMES = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+TYPE_NAMES = {int: msg("an integer"), float: msg("a number"), str: msg("a string"), bool: msg("true or false")}
 
 
 def _type_name(hint: Any) -> str:
@@ -167,40 +168,41 @@ def _convert(value: Any, hint: Any, where: str, base: Path) -> Any:
     origin = typing.get_origin(hint)
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ServiceConfigError(f"{where} must be a list of strings, got {value!r}")
+            raise ServiceConfigError(msg("{where} must be a list of strings, got {value!r}", where=where, value=value))
         return tuple(value)
     if origin is dict:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ServiceConfigError(f"{where} must be a table of strings, got {value!r}")
+            raise ServiceConfigError(msg("{where} must be a table of strings, got {value!r}", where=where, value=value))
         return dict(value)
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, where, base)
     if hint is Path:
         if not isinstance(value, str) or not value:
-            raise ServiceConfigError(f"{where} must be a file or folder path as a string, got {value!r}")
+            raise ServiceConfigError(msg("{where} must be a file or folder path as a string, got {value!r}", where=where, value=value))
         return (base / Path(value).expanduser()).resolve()
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
-        raise ServiceConfigError(f"{where} must be {_type_name(hint)}, got {value!r}")
+        raise ServiceConfigError(msg("{where} must be {type}, got {value!r}", where=where, type=_type_name(hint), value=value))
     return value
 
 
 def _build(cls: type, table: Any, where: str, base: Path) -> Any:
     """Build a config dataclass from a TOML table, rejecting unknown keys."""
     if not isinstance(table, dict):
-        raise ServiceConfigError(f"[{where}] must be a table, got {table!r}")
+        raise ServiceConfigError(msg("[{where}] must be a table, got {table!r}", where=where, table=table))
     hints = typing.get_type_hints(cls)
     unknown = sorted(set(table) - set(hints))
     if unknown:
-        raise ServiceConfigError(f"unknown key(s) {unknown} in [{where}]; expected some of {sorted(hints)}")
+        raise ServiceConfigError(msg("unknown key(s) {unknown} in [{where}]; expected some of {expected}", unknown=unknown,
+                                     where=where, expected=sorted(hints)))
     values = {name: _convert(value, hints[name], f"{where}.{name}", base) for name, value in table.items()}
     return cls(**values)
 
 
 def _build_keywords(table: Any, base: Path) -> dict[str, KeywordActions]:
     if not isinstance(table, dict):
-        raise ServiceConfigError(f"[keywords] must contain tables such as [keywords.yes], got {table!r}")
+        raise ServiceConfigError(msg("[keywords] must contain tables such as [keywords.yes], got {table!r}", table=table))
     return {label: _build(KeywordActions, value, f"keywords.{label}", base) for label, value in table.items()}
 
 
@@ -227,7 +229,8 @@ def config_from_dict(data: dict[str, Any], base: Path = Path(".")) -> ServiceCon
     sections = {f.name for f in dataclasses.fields(ServiceConfig)}
     unknown = sorted(set(data) - sections)
     if unknown:
-        raise ServiceConfigError(f"unknown section(s) {unknown}; expected some of {sorted(sections)}")
+        raise ServiceConfigError(msg("unknown section(s) {unknown}; expected some of {expected}", unknown=unknown,
+                                     expected=sorted(sections)))
     values: dict[str, Any] = {}
     for name in sections & set(data):
         if name == "keywords":
@@ -248,42 +251,49 @@ def _require(ok: bool, message: str) -> None:
 
 
 def _check_file(path: Path | None, key: str) -> None:
-    _require(path is None or path.is_file(), f"{key} = {str(path)!r} is not an existing file; fix the path")
+    _require(path is None or path.is_file(), msg("{key} = {path!r} is not an existing file; fix the path", key=key, path=str(path)))
 
 
 def check_topic_level(value: str, key: str, multi_level: bool = False) -> None:
     """Reject MQTT wildcards, empty topic levels and (unless multi_level) the level separator."""
-    _require(bool(value), f"{key} is empty; set a name such as 'press-3'")
-    _require(not any(c in value for c in TOPIC_WILDCARDS), f"{key} = {value!r} contains an MQTT wildcard (+ or #); remove it")
+    _require(bool(value), msg("{key} is empty; set a name such as 'press-3'", key=key))
+    _require(not any(c in value for c in TOPIC_WILDCARDS),
+             msg("{key} = {value!r} contains an MQTT wildcard (+ or #); remove it", key=key, value=value))
     levels = value.split("/")
-    _require(multi_level or len(levels) == 1, f"{key} = {value!r} contains '/'; use one topic level such as 'press-3'")
-    _require(all(levels), f"{key} = {value!r} has an empty topic level; remove the extra '/'")
+    _require(multi_level or len(levels) == 1,
+             msg("{key} = {value!r} contains '/'; use one topic level such as 'press-3'", key=key, value=value))
+    _require(all(levels), msg("{key} = {value!r} has an empty topic level; remove the extra '/'", key=key, value=value))
 
 
 def _validate_station(station: StationConfig) -> None:
     check_topic_level(station.name, "station.name")
-    _require(station.heartbeat_s > 0, f"station.heartbeat_s = {station.heartbeat_s} is invalid; use a positive number of seconds")
-    _require(station.degraded_hold_s >= 0, f"station.degraded_hold_s = {station.degraded_hold_s} is invalid; use 0 or more seconds")
+    _require(station.heartbeat_s > 0, msg("{key} = {value} is invalid; use a positive number of seconds",
+                                          key="station.heartbeat_s", value=station.heartbeat_s))
+    _require(station.degraded_hold_s >= 0, msg("{key} = {value} is invalid; use 0 or more seconds",
+                                               key="station.degraded_hold_s", value=station.degraded_hold_s))
 
 
 def _validate_mqtt(mqtt: MqttConfig) -> None:
     if not mqtt.host:
         return
     check_topic_level(mqtt.topic_prefix, "mqtt.topic_prefix", multi_level=True)
-    _require(0 <= mqtt.port <= 65535, f"mqtt.port = {mqtt.port} is invalid; use 1..65535, or 0 for the default")
-    _require(mqtt.keepalive_s >= 1, f"mqtt.keepalive_s = {mqtt.keepalive_s} is invalid; use 1 or more seconds")
+    _require(0 <= mqtt.port <= 65535, msg("mqtt.port = {port} is invalid; use 1..65535, or 0 for the default", port=mqtt.port))
+    _require(mqtt.keepalive_s >= 1, msg("{key} = {value} is invalid; use 1 or more seconds",
+                                        key="mqtt.keepalive_s", value=mqtt.keepalive_s))
     _require(0 < mqtt.reconnect_min_s <= mqtt.reconnect_max_s,
-             f"mqtt.reconnect_min_s = {mqtt.reconnect_min_s} and reconnect_max_s = {mqtt.reconnect_max_s} are invalid; "
-             "use 0 < reconnect_min_s <= reconnect_max_s")
-    _require(not (mqtt.password and mqtt.password_file), "mqtt.password and mqtt.password_file are both set; keep one")
-    _require(bool(mqtt.username) or not (mqtt.password or mqtt.password_file), "mqtt has a password but no username; set mqtt.username")
+             msg("{prefix}.{low} = {low_value} and {high} = {high_value} are invalid; use 0 < {low} <= {high}",
+                 prefix="mqtt", low="reconnect_min_s", low_value=mqtt.reconnect_min_s,
+                 high="reconnect_max_s", high_value=mqtt.reconnect_max_s))
+    _require(not (mqtt.password and mqtt.password_file), msg("mqtt.password and mqtt.password_file are both set; keep one"))
+    _require(bool(mqtt.username) or not (mqtt.password or mqtt.password_file),
+             msg("mqtt has a password but no username; set mqtt.username"))
     _check_file(mqtt.password_file, "mqtt.password_file")
     if mqtt.tls is not None:
         _check_file(mqtt.tls.ca_file, "mqtt.tls.ca_file")
         _check_file(mqtt.tls.cert_file, "mqtt.tls.cert_file")
         _check_file(mqtt.tls.key_file, "mqtt.tls.key_file")
         _require((mqtt.tls.cert_file is None) == (mqtt.tls.key_file is None),
-                 "mqtt.tls needs both cert_file and key_file for a client certificate, or neither")
+                 msg("mqtt.tls needs both cert_file and key_file for a client certificate, or neither"))
 
 
 def _validate_webhook(webhook: WebhookConfig) -> None:
@@ -291,13 +301,15 @@ def _validate_webhook(webhook: WebhookConfig) -> None:
         return
     parts = urllib.parse.urlsplit(webhook.url)
     _require(parts.scheme in ("http", "https") and bool(parts.hostname),
-             f"webhook.url = {redact_url(webhook.url)!r} is invalid; use an http:// or https:// URL with a host")
+             msg("webhook.url = {url!r} is invalid; use an http:// or https:// URL with a host", url=redact_url(webhook.url)))
     _require(_url_port(parts) is not None or not _has_port(parts),
-             f"webhook.url = {redact_url(webhook.url)!r} has an invalid port; use a number in 1..65535")
-    _require(webhook.timeout_s > 0, f"webhook.timeout_s = {webhook.timeout_s} is invalid; use a positive number of seconds")
+             msg("webhook.url = {url!r} has an invalid port; use a number in 1..65535", url=redact_url(webhook.url)))
+    _require(webhook.timeout_s > 0, msg("{key} = {value} is invalid; use a positive number of seconds",
+                                        key="webhook.timeout_s", value=webhook.timeout_s))
     _require(0 < webhook.retry_initial_s <= webhook.retry_max_s,
-             f"webhook.retry_initial_s = {webhook.retry_initial_s} and retry_max_s = {webhook.retry_max_s} are invalid; "
-             "use 0 < retry_initial_s <= retry_max_s")
+             msg("{prefix}.{low} = {low_value} and {high} = {high_value} are invalid; use 0 < {low} <= {high}",
+                 prefix="webhook", low="retry_initial_s", low_value=webhook.retry_initial_s,
+                 high="retry_max_s", high_value=webhook.retry_max_s))
     _check_file(webhook.ca_file, "webhook.ca_file")
 
 
@@ -307,22 +319,28 @@ def _has_port(parts: urllib.parse.SplitResult) -> bool:
 
 def _validate_actions(config: ServiceConfig) -> None:
     actions = config.actions
-    _require(actions.queue_size >= 1, f"actions.queue_size = {actions.queue_size} is invalid; use 1 or more")
-    _require(actions.flush_timeout_s >= 0, f"actions.flush_timeout_s = {actions.flush_timeout_s} is invalid; use 0 or more seconds")
-    _require(config.outbox.max_events >= 1, f"outbox.max_events = {config.outbox.max_events} is invalid; use 1 or more")
+    _require(actions.queue_size >= 1, msg("{key} = {value} is invalid; use 1 or more",
+                                          key="actions.queue_size", value=actions.queue_size))
+    _require(actions.flush_timeout_s >= 0, msg("{key} = {value} is invalid; use 0 or more seconds",
+                                               key="actions.flush_timeout_s", value=actions.flush_timeout_s))
+    _require(config.outbox.max_events >= 1, msg("{key} = {value} is invalid; use 1 or more",
+                                                key="outbox.max_events", value=config.outbox.max_events))
     _check_file(config.sound.file, "sound.file")
     tables = {"actions.default": KeywordActions(config.default_actions), **{f"keywords.{k}": v for k, v in config.keywords.items()}}
     for where, entry in tables.items():
         _check_file(entry.sound, f"{where}.sound")
         for action in entry.actions:
-            _require(action in ACTIONS, f"{where}.actions contains {action!r}; use some of {list(ACTIONS)}")
+            _require(action in ACTIONS, msg("{where}.actions contains {action!r}; use some of {actions}",
+                                            where=where, action=action, actions=list(ACTIONS)))
         if "mqtt" in entry.actions:
-            _require(bool(config.mqtt.host), f"{where} uses the 'mqtt' action but [mqtt] host is not set; set it or remove the action")
+            _require(bool(config.mqtt.host),
+                     msg("{where} uses the 'mqtt' action but [mqtt] host is not set; set it or remove the action", where=where))
         if "webhook" in entry.actions:
-            _require(bool(config.webhook.url), f"{where} uses the 'webhook' action but [webhook] url is not set; set it or remove the action")
+            _require(bool(config.webhook.url),
+                     msg("{where} uses the 'webhook' action but [webhook] url is not set; set it or remove the action", where=where))
         if "sound" in entry.actions:
             _require(entry.sound is not None or config.sound.file is not None,
-                     f"{where} uses the 'sound' action but sets no sound file; set {where}.sound or [sound] file")
+                     msg("{where} uses the 'sound' action but sets no sound file; set {where}.sound or [sound] file", where=where))
 
 
 def validate(config: ServiceConfig) -> None:
@@ -371,7 +389,8 @@ def read_password(mqtt: MqttConfig) -> str:
     try:
         lines = mqtt.password_file.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ServiceConfigError(f"cannot read mqtt.password_file {mqtt.password_file}: {exc.strerror}; fix its path or permissions") from exc
+        raise ServiceConfigError(msg("cannot read mqtt.password_file {path}: {error}; fix its path or permissions",
+                                     path=mqtt.password_file, error=exc.strerror)) from exc
     return lines[0] if lines else ""
 
 
@@ -381,17 +400,18 @@ def load_service_config(path: Path | str) -> ServiceConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ServiceConfigError(f"config file {path} not found; copy examples/kwapp.toml and edit it") from exc
+        raise ServiceConfigError(msg("config file {path} not found; copy examples/kwapp.toml and edit it", path=path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ServiceConfigError(f"cannot read config file {path}: {exc}; check its permissions and encoding (UTF-8)") from exc
+        raise ServiceConfigError(msg("cannot read config file {path}: {error}; check its permissions and encoding (UTF-8)",
+                                     path=path, error=str(exc))) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ServiceConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        raise ServiceConfigError(msg("config file {path} is not valid TOML: {error}", path=path, error=str(exc))) from exc
     try:
         config = config_from_dict(data, base=path.resolve().parent)
     except ServiceConfigError as exc:
-        raise ServiceConfigError(f"config file {path}: {exc}") from exc
+        raise ServiceConfigError(msg("config file {path}: {error}", path=path, error=message_of(exc))) from exc
     if config.mqtt.password or config.webhook.headers:
         warn_if_readable_by_others(path, "config file with a password or webhook headers")
     return config

@@ -132,7 +132,10 @@ def write_audio(path: Path, samples: np.ndarray, rate_hz: int = SAMPLE_RATE_HZ, 
 
 
 def run_kwapp(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`python -m kwapp ARGS` in a child process, as a user runs it."""
+    """`python -m kwapp ARGS` in a child process, as a user runs it, with English messages (tests match on them)."""
+    env = dict(os.environ if env is None else env)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "kwapp", *args], capture_output=True, text=True,
                           timeout=SUBPROCESS_TIMEOUT_S, env=env, cwd=ROOT)
 

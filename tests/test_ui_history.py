@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from kwapp.audio.source import SourceStats
 from kwapp.pipeline.events import TriggerEvent
@@ -37,12 +38,40 @@ def test_history_layout_for_image_item():
     assert history.logmel[0, -1] == 699.0
 
 
-def test_history_marker_ages():
+def test_history_marker_times():
     history = FrameHistory(4, KEYWORDS, HOP_S, floor=-10.0)
     history.append(update(0, 100, events=[(40, "no")]))
-    (t, row, score), = history.visible_markers()
-    assert t == -59 * HOP_S
-    assert row == 1
+    times_s, scores = history.marker_times_s(1)
+    assert times_s.tolist() == [40 * HOP_S]
+    assert scores.tolist() == [0.9]
+    assert history.newest_time_s() - times_s[0] == pytest.approx(59 * HOP_S)
+
+
+def test_history_markers_of_other_rows():
+    history = FrameHistory(4, KEYWORDS, HOP_S, floor=-10.0)
+    history.append(update(0, 100, events=[(40, "no")]))
+    times_s, scores = history.marker_times_s(0)
+    assert times_s.shape == (0,)
+    assert scores.shape == (0,)
+
+
+def test_history_marker_serial():
+    history = FrameHistory(4, KEYWORDS, HOP_S, floor=-10.0)
+    history.append(update(0, 10))
+    before = history.marker_serial
+    history.append(update(10, 10))
+    assert history.marker_serial == before
+    history.append(update(20, 10, events=[(25, "yes")]))
+    assert history.marker_serial == before + 1
+
+
+def test_history_filled_columns():
+    history = FrameHistory(4, KEYWORDS, HOP_S, floor=-10.0)
+    history.append(update(0, 5))
+    history.append(update(5, 3))
+    assert history.filled == 8
+    history.append(update(8, 700))
+    assert history.filled == history.capacity
 
 
 def test_history_resets_on_new_model():

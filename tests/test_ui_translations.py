@@ -95,3 +95,23 @@ def test_japanese_translates_tr(translations):
 def test_unknown_language_rejected(translations):
     with pytest.raises(ValueError, match="fr"):
         translations.apply("fr")
+
+
+def test_error_text_in_japanese(translations, tmp_path):
+    from kwapp.audio.wavio import AudioFileError, read_audio
+    from kwapp.ui.i18n import error_text
+
+    translations.apply("ja")
+    with pytest.raises(AudioFileError) as caught:
+        read_audio(tmp_path / "missing.wav")
+    assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", error_text(caught.value))
+
+
+def test_error_text_in_english(translations, tmp_path):
+    from kwapp.audio.wavio import AudioFileError, read_audio
+    from kwapp.ui.i18n import error_text
+
+    translations.apply("en")
+    with pytest.raises(AudioFileError) as caught:
+        read_audio(tmp_path / "missing.wav")
+    assert error_text(caught.value) == str(caught.value)

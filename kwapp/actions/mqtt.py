@@ -24,6 +24,7 @@ from typing import Any
 import paho.mqtt.client as paho
 
 from kwapp.actions.delivery import DOWN, POLL_S, STOPPED, UP, LinkTracker
+from kwapp.messages import msg
 from kwapp.pipeline.station import OFFLINE, ONLINE
 from kwapp.service_config import MqttConfig, ServiceConfigError, read_password
 
@@ -68,7 +69,8 @@ def build_client(cfg: MqttConfig, station: str, topics: Topics) -> paho.Client:
             client.tls_set(ca_certs=_path_or_none(tls.ca_file), certfile=_path_or_none(tls.cert_file),
                            keyfile=_path_or_none(tls.key_file))
         except (ssl.SSLError, OSError) as exc:
-            raise ServiceConfigError(f"cannot load the TLS files of [mqtt.tls]: {exc}; check ca_file, cert_file and key_file") from exc
+            raise ServiceConfigError(msg("cannot load the TLS files of [mqtt.tls]: {error}; check ca_file, cert_file and key_file",
+                                         error=str(exc))) from exc
     client.will_set(topics.status, OFFLINE, qos=STATUS_QOS, retain=True)
     client.reconnect_delay_set(min_delay=cfg.reconnect_min_s, max_delay=cfg.reconnect_max_s)  # type: ignore[arg-type]
     return client

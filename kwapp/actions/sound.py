@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from kwapp.messages import msg
 from kwapp.service_config import ServiceConfigError
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ class SoundPlayer:
         try:
             data, rate_hz = sf.read(str(path), dtype="float32", always_2d=True)
         except (sf.LibsndfileError, RuntimeError, OSError) as exc:
-            raise ServiceConfigError(f"cannot read sound file {path}: {exc}; use a WAV or FLAC file") from exc
+            raise ServiceConfigError(msg("cannot read sound file {path}: {error}; use a WAV or FLAC file",
+                                         path=path, error=str(exc))) from exc
         self._clips[path] = (data, rate_hz)
 
     def play(self, path: Path) -> bool:

@@ -18,6 +18,7 @@ from kwapp.audio.resample import ToMono16k
 from kwapp.audio.ring import Ring
 from kwapp.audio.source import SourceStats
 from kwapp.config import SAMPLE_RATE_HZ
+from kwapp.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,9 @@ class MicSource:
             self._stream.start()
         except sd.PortAudioError as exc:
             self._stream = None
-            raise DeviceError(f"input device {device.label} could not be opened: {exc}; close other programs "
-                              "that use it or choose another device (kwapp listen --list-devices)") from exc
+            raise DeviceError(msg("input device {device} could not be opened: {error}; close other programs "
+                                  "that use it or choose another device (kwapp listen --list-devices)",
+                                  device=device.label, error=str(exc))) from exc
         self.stats.name, self.stats.native_rate_hz, self.stats.channels = device.name, rate, channels
         self._last_data = time.monotonic()
         log.info("opened input %s at %d Hz, %d channels", device.label, rate, channels)

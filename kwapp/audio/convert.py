@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from kwapp.messages import msg
+
 _INT_SCALE = {np.dtype(np.int16): 32768.0, np.dtype(np.int32): 2147483648.0, np.dtype(np.int8): 128.0}
 
 
@@ -16,5 +18,5 @@ def to_float32(samples: np.ndarray) -> np.ndarray:
     elif data.dtype.kind == "f":
         out = data.astype(np.float32)
     else:
-        raise ValueError(f"sample format {data.dtype} is not supported; use int16, int32, float32 or float64")
+        raise ValueError(msg("sample format {dtype} is not supported; use int16, int32, float32 or float64", dtype=data.dtype))
     return np.clip(out, -1.0, 1.0)

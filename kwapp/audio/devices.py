@@ -7,6 +7,8 @@ import logging
 
 import sounddevice as sd
 
+from kwapp.messages import msg
+
 log = logging.getLogger(__name__)
 
 
@@ -58,12 +60,13 @@ def find_input(name: str) -> InputDevice:
         return partial[0]
     names = ", ".join(repr(d.name) for d in inputs) or "none"
     if not partial:
-        raise DeviceError(f"input device {name!r} not found; available input devices: {names}")
-    raise DeviceError(f"input device {name!r} matches {len(partial)} devices; use one of: {', '.join(repr(d.name) for d in partial)}")
+        raise DeviceError(msg("input device {name!r} not found; available input devices: {names}", name=name, names=names))
+    raise DeviceError(msg("input device {name!r} matches {count} devices; use one of: {names}", name=name, count=len(partial),
+                          names=", ".join(repr(d.name) for d in partial)))
 
 
 def default_input() -> InputDevice:
     index = sd.default.device[0]
     if index is None or index < 0:
-        raise DeviceError("no default input device; connect a microphone or pass --device NAME")
+        raise DeviceError(msg("no default input device; connect a microphone or pass --device NAME"))
     return next(d for d in list_inputs() if d.index == index)

@@ -11,6 +11,7 @@ import soundfile as sf
 from kwapp.audio.resample import ToMono16k
 from kwapp.audio.source import EndOfStream, SourceStats
 from kwapp.audio.wavio import AudioFileError
+from kwapp.messages import msg
 
 DEFAULT_BLOCK_MS = 20.0
 
@@ -24,7 +25,8 @@ class FileSource:
         try:
             self._file = sf.SoundFile(str(self.path))
         except (sf.LibsndfileError, RuntimeError, OSError) as exc:
-            raise AudioFileError(f"cannot read audio file {self.path}: {exc}. Use a WAV or FLAC file.") from exc
+            raise AudioFileError(msg("cannot read audio file {path}: {error}. Use a WAV or FLAC file.",
+                                     path=self.path, error=str(exc))) from exc
         self.realtime = realtime
         self.loop = loop
         self.block_frames = max(1, int(self._file.samplerate * block_ms / 1000))

@@ -7,6 +7,7 @@ import soxr
 
 from kwapp.audio.convert import to_float32
 from kwapp.config import SAMPLE_RATE_HZ
+from kwapp.messages import msg
 
 
 class ToMono16k:
@@ -18,7 +19,8 @@ class ToMono16k:
 
     def __init__(self, rate_hz: int, channels: int, channel: int | None = None):
         if channel is not None and not 0 <= channel < channels:
-            raise ValueError(f"channel {channel} does not exist; the input has {channels} channels (0-based)")
+            raise ValueError(msg("channel {channel} does not exist; the input has {channels} channels (0-based)",
+                                 channel=channel, channels=channels))
         self.rate_hz = int(rate_hz)
         self.channels = channels
         self.channel = channel

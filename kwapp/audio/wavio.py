@@ -10,6 +10,7 @@ import soundfile as sf
 import soxr
 
 from kwapp.config import SAMPLE_RATE_HZ, atomic_write_bytes
+from kwapp.messages import msg
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 
@@ -24,7 +25,8 @@ def to_mono(data: np.ndarray, channel: int | None = None) -> np.ndarray:
         return data
     if channel is not None:
         if not 0 <= channel < data.shape[1]:
-            raise AudioFileError(f"channel {channel} does not exist; the input has {data.shape[1]} channels (0-based)")
+            raise AudioFileError(msg("channel {channel} does not exist; the input has {channels} channels (0-based)",
+                                     channel=channel, channels=data.shape[1]))
         return data[:, channel]
     if data.shape[1] == 2:
         return 0.5 * data[:, 0] + 0.5 * data[:, 1]
@@ -36,7 +38,7 @@ def read_audio(path: Path, channel: int | None = None) -> np.ndarray:
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, OSError) as exc:
-        raise AudioFileError(f"cannot read audio file {path}: {exc}. Use a WAV or FLAC file.") from exc
+        raise AudioFileError(msg("cannot read audio file {path}: {error}. Use a WAV or FLAC file.", path=path, error=str(exc))) from exc
     mono = to_mono(data, channel)
     if rate != SAMPLE_RATE_HZ:
         mono = soxr.resample(mono, rate, SAMPLE_RATE_HZ, quality="HQ")

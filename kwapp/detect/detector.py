@@ -13,6 +13,7 @@ import numpy as np
 
 from kwapp.config import DetectorConfig
 from kwapp.detect.smoothing import MovingAverage
+from kwapp.messages import msg
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Detector:
         if keyword not in self.thresholds:
             raise KeyError(f"unknown keyword {keyword!r}; the model knows {list(self.keywords)}")
         if not 0.0 < value <= 1.0:
-            raise ValueError(f"threshold {value} for {keyword!r} is invalid; use a value in (0, 1]")
+            raise ValueError(msg("threshold {value} for {keyword!r} is invalid; use a value in (0, 1]", value=value, keyword=keyword))
         self.thresholds[keyword] = float(value)
 
     def push(self, probs: np.ndarray, frame: int) -> tuple[np.ndarray, list[Detection]]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from kwapp.messages import msg
+
 
 class MovingAverage:
     """Mean of the last `frames` rows; before that many rows arrive, the mean of those seen."""
 
     def __init__(self, frames: int, width: int):
         if frames < 1:
-            raise ValueError(f"smoothing window {frames} frames is invalid; use 1 or more")
+            raise ValueError(msg("smoothing window {frames} frames is invalid; use 1 or more", frames=frames))
         self.frames = frames
         self._history = np.zeros((frames, width), dtype=np.float64)
         self._count = 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kwapp.config import FeatureConfig, atomic_write_json, from_dict
+from kwapp.messages import message_of, msg
 from kwapp.model.config import ModelConfig
 
 CONFIG_NAME = "config.json"
@@ -71,10 +72,8 @@ def load_model_info(folder: Path | str) -> ModelInfo:
     folder = Path(folder)
     path = folder / CONFIG_NAME
     if not path.is_file():
-        raise ModelFolderError(
-            f"model folder {folder} has no {CONFIG_NAME}; pass a folder written by 'kwapp train' or "
-            "'kwapp finetune', such as models/default"
-        )
+        raise ModelFolderError(msg("model folder {folder} has no {name}; pass a folder written by 'kwapp train' or "
+                                   "'kwapp finetune', such as models/default", folder=folder, name=CONFIG_NAME))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         info = ModelInfo(
@@ -88,11 +87,12 @@ def load_model_info(folder: Path | str) -> ModelInfo:
             training=data.get("training", {}),
         )
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ModelFolderError(f"invalid {path}: {exc}; re-export the model with 'kwapp train' or 'kwapp finetune'") from exc
+        raise ModelFolderError(msg("invalid {path}: {error}; re-export the model with 'kwapp train' or 'kwapp finetune'",
+                                   path=path, error=message_of(exc))) from exc
     if info.model.n_classes != len(info.labels):
-        raise ModelFolderError(
-            f"{path}: the model has {info.model.n_classes} outputs but {len(info.labels)} labels; the folder is inconsistent"
-        )
+        raise ModelFolderError(msg("{path}: the model has {outputs} outputs but {labels} labels; the folder is inconsistent",
+                                   path=path, outputs=info.model.n_classes, labels=len(info.labels)))
     if info.model.n_features != info.features.n_features:
-        raise ModelFolderError(f"{path}: model input size {info.model.n_features} does not match the feature size")
+        raise ModelFolderError(msg("{path}: model input size {size} does not match the feature size",
+                                   path=path, size=info.model.n_features))
     return info

@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 
 from kwapp.config import atomic_write_bytes
+from kwapp.messages import msg
 from kwapp.model.bundle import ModelFolderError, ModelInfo, load_model_info
 from kwapp.model.config import ModelConfig
 
@@ -23,7 +24,7 @@ def build_model(cfg: ModelConfig) -> torch.nn.Module:
         from kwapp.model.kwt import KeywordTransformer
 
         return KeywordTransformer(cfg)
-    raise ValueError(f"unknown architecture {cfg.arch!r}; use mamba, mamba_t or kwt")
+    raise ValueError(msg("unknown architecture {arch!r}; use mamba, mamba_t or kwt", arch=cfg.arch))
 
 
 def save_weights(info: ModelInfo, model: torch.nn.Module) -> None:
@@ -42,10 +43,12 @@ def load_weights(folder: Path | str) -> tuple[ModelInfo, torch.nn.Module]:
     """Rebuild the float model of a folder; reject weights that do not match config.json."""
     info = load_model_info(folder)
     if not info.weights_path.is_file():
-        raise ModelFolderError(f"model folder {info.folder} has no {info.weights_path.name}; it cannot be fine-tuned or exported")
+        raise ModelFolderError(msg("model folder {folder} has no {name}; it cannot be fine-tuned or exported",
+                                   folder=info.folder, name=info.weights_path.name))
     payload = torch.load(info.weights_path, map_location="cpu", weights_only=True)
     if ModelConfig(**payload["model_config"]) != info.model or tuple(payload["labels"]) != info.labels:
-        raise ModelFolderError(f"{info.weights_path} was saved for another model config or label list than {info.folder}/config.json")
+        raise ModelFolderError(msg("{weights} was saved for another model config or label list than {folder}/config.json",
+                                   weights=info.weights_path, folder=info.folder))
     model = build_model(info.model)
     model.load_state_dict(payload["state_dict"])
     return info, model.eval()

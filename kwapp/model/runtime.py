@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from kwapp.messages import msg
 from kwapp.model.bundle import ModelFolderError, ModelInfo, load_model_info
 
 
@@ -27,7 +28,8 @@ class StepRunner:
         self.info = info
         path = Path(onnx_path or info.onnx_path)
         if not path.is_file():
-            raise ModelFolderError(f"model folder {info.folder} has no {path.name}; run 'kwapp export' to create it")
+            raise ModelFolderError(msg("model folder {folder} has no {name}; run 'kwapp export' to create it",
+                                       folder=info.folder, name=path.name))
         self.session = make_session(path)
         self._state_names = [i.name for i in self.session.get_inputs()[1:]]
         self._state_shapes = [tuple(i.shape) for i in self.session.get_inputs()[1:]]

@@ -12,6 +12,7 @@ import threading
 
 from kwapp.audio.wavio import AudioFileError
 from kwapp.cli import print_json
+from kwapp.messages import msg
 from kwapp.pipeline.engine import EngineOutput
 from kwapp.pipeline.engine import Engine
 from kwapp.pipeline.loop import EngineThread
@@ -24,7 +25,7 @@ def open_source(args):
         from kwapp.audio.replay import FileSource
 
         if not args.file.is_file():
-            raise AudioFileError(f"audio file {args.file} not found; pass an existing WAV or FLAC file")
+            raise AudioFileError(msg("audio file {path} not found; pass an existing WAV or FLAC file", path=args.file))
         return FileSource(args.file, realtime=args.realtime, channel=args.channel)
     from kwapp.audio.capture import MicSource
     from kwapp.audio.devices import find_input
@@ -61,8 +62,9 @@ def open_actions(args, keywords: tuple[str, ...]):
     config = load_service_config(args.config)
     unknown = config.unknown_keywords(keywords)
     if unknown:
-        raise ServiceConfigError(f"config file {args.config} has [keywords] tables for {unknown}, which model "
-                                 f"{args.model} cannot detect; use some of {list(keywords)} or remove them")
+        raise ServiceConfigError(msg("config file {path} has [keywords] tables for {unknown}, which model "
+                                     "{model} cannot detect; use some of {keywords} or remove them",
+                                     path=args.config, unknown=unknown, model=args.model, keywords=list(keywords)))
     return ActionService(config)
 
 
@@ -100,6 +102,7 @@ def listen(args) -> int:
     if thread.error is not None:
         raise thread.error
     if args.file is not None and printer.peak == 0.0:
-        raise AudioFileError(f"audio file {args.file} contains only digital silence; record or choose a file with speech")
+        raise AudioFileError(msg("audio file {path} contains only digital silence; record or choose a file with speech",
+                                 path=args.file))
     log.info("%d detections; source stats %s", printer.count, source.stats)
     return 0

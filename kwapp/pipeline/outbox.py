@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kwapp.config import atomic_write_bytes
+from kwapp.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,8 @@ class _ProcessLock:
             fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             self._handle.close()
-            raise OutboxInUseError(
-                f"outbox {path.with_suffix('')} is in use by another kwapp process; "
-                "give each process its own [outbox] dir"
-            ) from exc
+            raise OutboxInUseError(msg("outbox {path} is in use by another kwapp process; give each process its own [outbox] dir",
+                                       path=path.with_suffix(""))) from exc
 
     def release(self) -> None:
         self._handle.close()  # closing the file releases the lock

@@ -1,7 +1,7 @@
 """The window's inference thread: a QObject worker moved to a QThread that runs `run_stream`.
 
 All DSP and model steps run in the worker thread. The worker batches engine outputs and emits
-at most UPDATE_HZ updates per second. The window changes detector settings, or swaps the model,
+at most UPDATE_HZ updates per second, plus one at once for each block with a detection. The window changes detector settings, or swaps the model,
 through a command queue that the worker drains between blocks, because the worker thread spends
 its time inside `run_stream` and never returns to a Qt event loop while streaming.
 """
@@ -30,7 +30,7 @@ from kwapp.pipeline.loop import run_stream
 
 log = logging.getLogger(__name__)
 
-UPDATE_HZ = 30.0  # maximum rate of `updated` signals
+UPDATE_HZ = 15.0  # maximum rate of `updated` signals (the plots redraw at about 15 Hz)
 IDLE_UPDATE_S = 0.25  # an update with only counters when no audio arrives (e.g. microphone lost)
 FINISH_WAIT_MS = 100  # a thread that emitted finished ends within this; a still-running one costs one such wait
 STOP_TIMEOUT_MS = 2000  # how long stop() waits for the thread; blocking reads return within 0.1 s
@@ -331,6 +331,9 @@ class StreamWorker(QObject):
     def _emit_if_due(self) -> None:
         now = time.monotonic()
         since = now - self._last_emit
+        if self._batch.events:  # a detection goes to the trigger log at once, not with the next batch
+            self._emit(now)
+            return
         if since < 1.0 / UPDATE_HZ or (self._batch.is_empty() and since < IDLE_UPDATE_S):
             return
         self._emit(now)

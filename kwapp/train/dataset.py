@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from kwapp.audio.wavio import AUDIO_SUFFIXES, fit_length, read_audio
+from kwapp.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def scan_folder(root: Path, labels: tuple[str, ...] = STANDARD_LABELS) -> list[C
     """List the audio clips under root/<word>/ with their labels; raise ValueError when the layout is wrong."""
     root = Path(root)
     if not root.is_dir():
-        raise FileNotFoundError(f"data folder {root} not found; pass a folder with <label>/<clip> sub-folders")
+        raise FileNotFoundError(msg("data folder {root} not found; pass a folder with <label>/<clip> sub-folders", root=root))
     clips = []
     for word_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         label = map_label(word_dir.name, labels)
@@ -65,7 +66,7 @@ def scan_folder(root: Path, labels: tuple[str, ...] = STANDARD_LABELS) -> list[C
             if path.suffix.lower() in AUDIO_SUFFIXES:
                 clips.append(Clip(path, word_dir.name, label, speaker_of(path)))
     if not clips:
-        raise ValueError(f"no audio clips found in {root}; expected <label>/<clip>.wav or .flac sub-folders")
+        raise ValueError(msg("no audio clips found in {root}; expected <label>/<clip>.wav or .flac sub-folders", root=root))
     return clips
 
 

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from kwapp.audio.trim import trim_to_speech
 from kwapp.audio.wavio import AUDIO_SUFFIXES, read_audio
 from kwapp.features.frontend import FeatureExtractor
+from kwapp.messages import msg
 from kwapp.model.bundle import ModelInfo
 from kwapp.model.checkpoint import build_model, load_weights, save_weights
 from kwapp.model.export import export_model
@@ -50,6 +51,7 @@ class FinetuneConfig:
     lr: float = 2e-3
     held_out_fraction: float = 0.3  # of each label's takes, at least one when a label has 3 or more
     keep_keywords: bool = True  # False: old keywords become _unknown_ (a model for the new words only)
+    trainable_blocks: int | None = None  # train only this many top blocks (and the head); None: the whole model
     seed: int = 0
 
 
@@ -68,7 +70,7 @@ def read_site_folders(folders: tuple[Path, ...], n_samples: int) -> tuple[dict[s
     background: list[np.ndarray] = []
     for root in folders:
         if not Path(root).is_dir():
-            raise FileNotFoundError(f"data folder {root} not found; pass folders with <label>/<clip>.wav sub-folders")
+            raise FileNotFoundError(msg("data folder {root} not found; pass folders with <label>/<clip>.wav sub-folders", root=root))
         for label_dir in sorted(p for p in Path(root).iterdir() if p.is_dir()):
             files = sorted(p for p in label_dir.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
             if label_dir.name in BACKGROUND_FOLDERS:
@@ -77,7 +79,7 @@ def read_site_folders(folders: tuple[Path, ...], n_samples: int) -> tuple[dict[s
                 takes.setdefault(label_dir.name, []).extend(trim_to_speech(read_audio(p), n_samples) for p in files)
     takes = {k: v for k, v in takes.items() if v}
     if not takes:
-        raise ValueError(f"no takes found in {[str(f) for f in folders]}; record takes into <label>/ sub-folders first")
+        raise ValueError(msg("no takes found in {folders}; record takes into <label>/ sub-folders first", folders=[str(f) for f in folders]))
     return takes, background
 
 
@@ -135,12 +137,24 @@ def replay_targets(replay_labels: list[str], labels: tuple[str, ...]) -> np.ndar
     return np.array([labels.index(l) if l in labels else labels.index(UNKNOWN) for l in replay_labels], dtype=int)
 
 
+def trainable_parameters(model, trainable_blocks: int | None) -> list[torch.nn.Parameter]:
+    """Freeze the input layer and the lower blocks when only the top `trainable_blocks` blocks train.
+
+    Frozen layers record no autograd graph, so each step costs less than a whole-model step.
+    """
+    if trainable_blocks is not None:
+        frozen = [model.embed, *model.blocks[: max(0, len(model.blocks) - trainable_blocks)]]
+        for module in frozen:
+            module.requires_grad_(False)
+    return [p for p in model.parameters() if p.requires_grad]
+
+
 def train_steps(model, cfg: FinetuneConfig, site: SiteData, replay: np.ndarray, replay_y: np.ndarray,
                 labels: tuple[str, ...], extractor: FeatureExtractor, n_samples: int,
                 progress: Callable[[int, int, float], None] | None, cancel: threading.Event | None) -> None:
     aug = WaveAugmenter(site.background, [True] * len(site.background), AugmentConfig(), seed=cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
+    opt = torch.optim.AdamW(trainable_parameters(model, cfg.trainable_blocks), lr=cfg.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.steps)
     started = time.perf_counter()
     n_site = cfg.batch_size // 2
@@ -214,14 +228,15 @@ def write_folder(cfg: FinetuneConfig, base: ModelInfo, model, labels, site: Site
 
     out = Path(cfg.out)
     if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"output folder {out} already exists and is not empty; choose a new --out folder")
+        raise FileExistsError(msg("output folder {out} already exists and is not empty; choose a new --out folder", out=out))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         info = ModelInfo(folder=tmp, labels=labels, features=base.features, model=model.cfg, clip_s=base.clip_s,
                          thresholds={k: base.thresholds.get(k, 0.7) for k in labels if not k.startswith("_")},
                          training={"finetuned_from": str(base.folder), "data": [str(d) for d in cfg.data],
-                                   "steps": cfg.steps, "seconds": round(seconds, 1),
+                                   "steps": cfg.steps, "trainable_blocks": cfg.trainable_blocks,
+                                   "seconds": round(seconds, 1),
                                    "takes": {k: len(v) for k, v in site.train.items()}, "seed": cfg.seed})
         save_weights(info, model)
         export_model(model, info.onnx_path, int8=True)

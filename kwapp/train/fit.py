@@ -18,6 +18,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 from kwapp.config import FeatureConfig
 from kwapp.features.frontend import FeatureExtractor
+from kwapp.messages import msg
 from kwapp.model.bundle import ModelInfo
 from kwapp.model.checkpoint import build_model, load_weights, save_weights
 from kwapp.model.config import ModelConfig
@@ -76,7 +77,8 @@ def gather(cfg: TrainConfig) -> tuple[list[Clip], list[Clip]]:
         train, test = split_by_speaker(train, cfg.held_out_percent)
     overlap = {c.speaker for c in train} & {c.speaker for c in test if c.label != SILENCE}
     if overlap:
-        raise ValueError(f"{len(overlap)} speakers appear in both training and held-out data, e.g. {sorted(overlap)[:3]}")
+        raise ValueError(msg("{count} speakers appear in both training and held-out data, e.g. {examples}",
+                             count=len(overlap), examples=sorted(overlap)[:3]))
     if cfg.max_clips:
         rng = np.random.default_rng(cfg.seed)
         train = [train[i] for i in sorted(rng.permutation(len(train))[: cfg.max_clips])]

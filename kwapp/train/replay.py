@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from kwapp.features.frontend import FeatureExtractor
+from kwapp.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ def save_replay(folder: Path, feats: np.ndarray, labels: list[str]) -> None:
 def load_replay(folder: Path) -> tuple[np.ndarray, list[str]]:
     path = Path(folder) / REPLAY_NAME
     if not path.is_file():
-        raise FileNotFoundError(f"model folder {folder} has no {REPLAY_NAME}; fine-tune from a folder made by 'kwapp train'")
+        raise FileNotFoundError(msg("model folder {folder} has no {name}; fine-tune from a folder made by 'kwapp train'",
+                                    folder=folder, name=REPLAY_NAME))
     with np.load(path) as data:
         return data["feats"].astype(np.float32), [str(l) for l in data["labels"]]
 

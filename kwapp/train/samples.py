@@ -19,6 +19,7 @@ import numpy as np
 
 from kwapp.audio.wavio import read_audio, write_wav_atomic
 from kwapp.config import SAMPLE_RATE_HZ
+from kwapp.messages import msg
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,10 @@ def check_label(label: str) -> str:
     """Return the stripped label; raise LabelError for empty, path-like or hidden names."""
     name = label.strip()
     if not name:
-        raise LabelError("the label is empty; type a keyword such as 'athena'")
+        raise LabelError(msg("the label is empty; type a keyword such as 'athena'"))
     if name in (".", "..") or "/" in name or "\\" in name or "\0" in name or name.startswith("."):
-        raise LabelError(f"label {label!r} is invalid: it must not contain '/' or '\\', or start with '.'; "
-                         "type a plain word")
+        raise LabelError(msg("label {label!r} is invalid: it must not contain '/' or '\\', or start with '.'; "
+                             "type a plain word", label=label))
     return name
 
 

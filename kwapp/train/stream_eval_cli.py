@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from kwapp.audio.wavio import AUDIO_SUFFIXES, read_audio
+from kwapp.messages import msg
 from kwapp.model.bundle import load_model_info
 from kwapp.train.dataset import UNKNOWN, is_held_out, scan_folder
 from kwapp.train.stream_eval import Stream, build_stream, pick_thresholds, plot_det, stream_scores, sweep
@@ -19,10 +20,10 @@ def recordings(folders: list[Path]) -> list[np.ndarray]:
     out = []
     for folder in folders:
         if not Path(folder).is_dir():
-            raise FileNotFoundError(f"folder {folder} not found; pass a folder of WAV/FLAC recordings")
+            raise FileNotFoundError(msg("folder {folder} not found; pass a folder of WAV/FLAC recordings", folder=folder))
         out += [read_audio(p) for p in sorted(Path(folder).rglob("*")) if p.suffix.lower() in AUDIO_SUFFIXES]
     if not out:
-        raise ValueError(f"no recordings found in {[str(f) for f in folders]}")
+        raise ValueError(msg("no recordings found in {folders}", folders=[str(f) for f in folders]))
     return out
 
 

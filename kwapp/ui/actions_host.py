@@ -18,6 +18,7 @@ from kwapp.audio.source import SourceStats
 from kwapp.detect.detector import Detection
 from kwapp.pipeline.events import data_home
 from kwapp.service_config import ServiceConfig, ServiceConfigError, load_service_config, save_service_config
+from kwapp.ui.i18n import error_text
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class ActionsHost(QObject):
             config = load_service_config(self.path)
         except ServiceConfigError as exc:
             log.error("%s", exc)
-            self.failed.emit(str(exc))
+            self.failed.emit(error_text(exc))
             return False
         return self._start(config)
 
@@ -81,7 +82,7 @@ class ActionsHost(QObject):
             service.start()
         except (ServiceConfigError, OSError) as exc:
             log.error("plant actions did not start: %s", exc)
-            self.failed.emit(str(exc))
+            self.failed.emit(error_text(exc))
             return False
         self.service = service
         self._timer.start(POLL_MS)

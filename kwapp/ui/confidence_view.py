@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QRectF, Signal
 
-from kwapp.ui.history import FrameHistory
-from kwapp.ui.plots import setup_live_plot, theme_plot
+from kwapp.ui.history import HISTORY_S, FrameHistory
+from kwapp.ui.plots import add_live_plot, theme_plot
 from kwapp.ui.theme import Theme
 
 MIN_THRESHOLD = 0.01  # the detector rejects 0; a threshold line cannot be dragged below this
+SCORE_MARGIN = 0.05  # beyond the score range 0..1, wider than the plots' y padding (0.02)
+
+
+class ScoreCurve(pg.PlotCurveItem):
+    """A score curve with a fixed bounding rect: the whole history by the score range plus a margin.
+
+    PlotCurveItem computes its rect from the data and the pen's pixel size on every boundingRect()
+    call, and Qt makes several per paint: about 8 % of a redraw. Scores stay within 0..1 and times
+    within the history, and the plot clips whatever lies outside its fixed ranges.
+    """
+
+    BOUNDS = QRectF(-HISTORY_S, -SCORE_MARGIN, HISTORY_S, 1.0 + 2 * SCORE_MARGIN)
+
+    def boundingRect(self) -> QRectF:
+        return self.BOUNDS
 
 
 class KeywordTrace:
@@ -17,11 +32,10 @@ class KeywordTrace:
 
     def __init__(self, plot: pg.PlotItem, keyword: str, threshold: float):
         self.plot, self.keyword = plot, keyword
-        setup_live_plot(plot)
         plot.setYRange(0.0, 1.0, padding=0.02)
         plot.getAxis("left").setTicks([[(0.0, "0"), (1.0, "1")]])
         plot.setLabel("left", keyword)
-        self.curve = pg.PlotCurveItem()
+        self.curve = ScoreCurve()
         plot.addItem(self.curve)
         self.line = pg.InfiniteLine(pos=threshold, angle=0, movable=True, bounds=(MIN_THRESHOLD, 1.0))
         plot.addItem(self.line)
@@ -29,6 +43,8 @@ class KeywordTrace:
         plot.addItem(self.markers)
 
     def apply_theme(self, theme: Theme) -> None:
+        # A 1 px pen takes Qt's fast cosmetic-line path. With 1.5 px, a redraw of the live view with ten
+        # keywords took 8 ms instead of 2.7 ms (PySide6 6.11, offscreen, 2-core x86_64).
         self.curve.setPen(pg.mkPen(theme.trace, width=1))
         self.line.setPen(pg.mkPen(theme.threshold, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.line.setHoverPen(pg.mkPen(theme.text, width=2))
@@ -58,7 +74,7 @@ class ConfidenceView(QObject):
         self.traces = {}
         self._marker_serial = -1
         for row, (keyword, threshold) in enumerate(thresholds.items(), start=self.first_row):
-            trace = KeywordTrace(self.layout.addPlot(row=row, col=0), keyword, threshold)
+            trace = KeywordTrace(add_live_plot(self.layout, row), keyword, threshold)
             trace.line.sigPositionChanged.connect(lambda line, k=keyword: self._on_line_moved(k, line))
             trace.apply_theme(self.theme)
             self.traces[keyword] = trace
@@ -91,7 +107,7 @@ class ConfidenceView(QObject):
             trace.line.setToolTip(self.tr("Threshold of {keyword}: drag up or down").format(keyword=trace.keyword))
 
     def redraw(self, history: FrameHistory) -> None:
-        """Draw the filled part of each score row; marker data changes only with new detections."""
+        """Draw the filled part of each score row. Marker data is replaced only after new detections."""
         start = history.capacity - history.filled  # columns before it hold no scores yet
         times = history.times_s()[start:]
         offset_s = -history.newest_time_s()
@@ -107,4 +123,6 @@ class ConfidenceView(QObject):
                 marker_times_s, marker_scores = history.marker_times_s(row)
                 trace.markers.setData(marker_times_s, marker_scores)
                 trace.markers.setVisible(len(marker_times_s) > 0)
-            trace.markers.setPos(offset_s, 0.0)
+            if trace.markers.isVisible():
+                trace.markers.setPos(offset_s, 0.0)
+                trace.markers.viewTransformChanged()  # else ScatterPlotItem culls with the view rect before the move

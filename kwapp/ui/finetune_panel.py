@@ -16,6 +16,7 @@ from kwapp.model.bundle import ModelInfo
 from kwapp.pipeline.events import data_home
 from kwapp.train.finetune import Cancelled, FinetuneConfig, finetune
 from kwapp.train.samples import SAMPLES_DIR_NAME
+from kwapp.ui.i18n import error_text
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class FinetuneJob(QObject):
             self.cancelled.emit()
         except Exception as exc:  # thread boundary: log it and tell the panel
             log.exception("fine-tune into %s failed", self.cfg.out)
-            self.failed.emit(str(exc))
+            self.failed.emit(error_text(exc))
         finally:
             self.finished.emit()
 

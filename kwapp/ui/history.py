@@ -71,19 +71,10 @@ class FrameHistory:
     def marker_times_s(self, row: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Stream time in seconds and score of each remembered detection, of one keyword row or of all.
 
-        Drawn at stream time and shifted by -newest_time_s(), a marker only needs new data when
-        `marker_serial` changes; markers older than the history lie left of the plots and are clipped.
+        Views draw markers at stream time and shift them by -newest_time_s(), so they replace the
+        data only when `marker_serial` changes. Markers older than the history lie left of the plots,
+        where the plots clip them.
         """
         spots = [(frame * self.hop_s, score) for frame, marker_row, score in self.markers if row in (None, marker_row)]
         data = np.array(spots, dtype=float).reshape(-1, 2)
         return data[:, 0], data[:, 1]
-
-    def visible_markers(self) -> list[tuple[float, int, float]]:
-        """(time relative to now in seconds, keyword row, score) of detections still inside the history."""
-        newest = self.total_frames - 1
-        out = []
-        for frame, row, score in self.markers:
-            age = newest - frame
-            if 0 <= age < self.capacity:
-                out.append((-age * self.hop_s, row, score))
-        return out

@@ -6,7 +6,10 @@ cache folder whenever the .qm there is missing or older than the .ts.
 
 After adding or changing a UI string, update the catalogue and translate the new entries
 (tests/test_ui_translations.py fails until every string has a translation):
-    pyside6-lupdate kwapp/ui/*.py -ts kwapp/ui/translations/kwapp_ja.ts -locations none -no-obsolete
+    pyside6-lupdate kwapp/ui/*.py -ts kwapp/ui/translations/kwapp_ja.ts -locations none
+    python3 scripts/update_messages.py
+Without -no-obsolete, lupdate marks the command-line "Messages" context vanished instead of deleting it,
+and the script revives the entries still in use; delete vanished UI entries by hand.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import PySide6
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 
+from kwapp.messages import CONTEXT as MESSAGES_CONTEXT
+from kwapp.messages import Message, message_of
 from kwapp.pipeline.events import KWAPP_HOME_ENV
 
 log = logging.getLogger(__name__)
@@ -130,6 +135,22 @@ class Translations:
     def _install(self, translator: QTranslator) -> None:
         self.app.installTranslator(translator)
         _installed.append(translator)
+
+
+def error_text(exc: BaseException) -> str:
+    """Return an exception's message in the window's current language (the catalogue's "Messages" context)."""
+    return _translated(message_of(exc))
+
+
+def _translated(text: str) -> str:
+    if not isinstance(text, Message):
+        return str(text)
+    values = {key: _translated(value) if isinstance(value, Message) else value for key, value in text.values.items()}
+    try:
+        return QCoreApplication.translate(MESSAGES_CONTEXT, text.template).format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation whose placeholders do not fit: English
+        log.warning("the translation of %r does not fit its values; showing English", text.template)
+        return str(text)
 
 
 def add_cjk_font_fallback(app) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -30,6 +30,8 @@ class LevelMeter(QWidget):
         self.held_peak_dbfs = METER_FLOOR_DBFS
         self._peak_time = 0.0
         self.clipping = False
+        self._painted: tuple[int, int, bool] | None = None  # _pixel_state() of the last paint
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent covers every pixel
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(160)
 
@@ -51,20 +53,33 @@ class LevelMeter(QWidget):
             held, self._peak_time = peak_db, now
         self.held_peak_dbfs = max(METER_FLOOR_DBFS, held)
         self.clipping = clipping
-        self.update()
+        if self._pixel_state() != self._painted:  # a steady input moves neither the bar nor the tick
+            self.update()
 
     def _x(self, dbfs: float, width: float) -> float:
         return width * (dbfs - METER_FLOOR_DBFS) / -METER_FLOOR_DBFS
 
+    def _inner_rect(self) -> QRectF:
+        """Return the area inside the 1 px frame, where the bar and the peak tick are drawn."""
+        return QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
+
+    def _pixel_state(self) -> tuple[int, int, bool]:
+        """Return what a paint would show: bar end and tick position in whole pixels, and the clipping colour."""
+        inner = self._inner_rect()
+        bar_end = round(inner.left() + self._x(self.level_dbfs, inner.width()))
+        return bar_end, int(inner.left() + self._x(self.held_peak_dbfs, inner.width())), self.clipping
+
     def paintEvent(self, event) -> None:
+        self._painted = self._pixel_state()
         painter = QPainter(self)
-        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        painter.fillRect(self.rect(), QColor(self.theme.base))
         painter.setPen(QColor(self.theme.muted))
-        painter.setBrush(QColor(self.theme.base))
-        painter.drawRect(rect)
+        painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
+        inner = self._inner_rect()
         fill = QColor(self.theme.alarm if self.clipping else self.theme.trace)
-        painter.fillRect(QRectF(rect.left() + 1, rect.top() + 1, self._x(self.level_dbfs, rect.width() - 2), rect.height() - 2), fill)
-        x = rect.left() + 1 + self._x(self.held_peak_dbfs, rect.width() - 2)
+        bar_px = self._x(self.level_dbfs, inner.width())
+        painter.fillRect(QRectF(inner.left(), inner.top(), bar_px, inner.height()), fill)
+        x = int(inner.left() + self._x(self.held_peak_dbfs, inner.width()))
         painter.setPen(QColor(self.theme.alarm if self.clipping else self.theme.text))
-        painter.drawLine(int(x), int(rect.top() + 1), int(x), int(rect.bottom() - 1))
+        painter.drawLine(x, int(inner.top()), x, int(inner.bottom()))
         painter.end()

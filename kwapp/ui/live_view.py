@@ -19,8 +19,8 @@ from kwapp.ui.theme import Theme
 
 SPECTROGRAM_SHARE = 0.4  # of the height, when there are keyword rows below it
 # Painting the plots is most of the GUI thread's work, so they draw at most about 15 times a second,
-# enough for scrolling scores and spectrogram. Slightly under 1/15 s so that a 66 ms timer with some
-# jitter still draws on every tick; a 40 ms timer draws on every second tick (12.5 times a second).
+# enough for scrolling scores and spectrogram. The limit is slightly under 1/15 s, so a 66 ms timer
+# with some jitter still draws on every tick. A 40 ms timer draws on every second tick (12.5 Hz).
 MIN_REDRAW_S = 0.06
 
 
@@ -59,9 +59,12 @@ class LiveView(pg.GraphicsLayoutWidget):
             self.confidence.retranslate()
         super().changeEvent(event)
 
-    def redraw(self, history: FrameHistory) -> None:
-        """Draw the history unless the last drawing is under MIN_REDRAW_S old; then leave it dirty."""
-        now_s = time.monotonic()
+    def redraw(self, history: FrameHistory, now_s: float | None = None) -> None:
+        """Draw the history, unless the last drawing is under MIN_REDRAW_S old: then mark it dirty again.
+
+        `now_s` is a time.monotonic() reading, taken here when omitted.
+        """
+        now_s = time.monotonic() if now_s is None else now_s
         if now_s - self._last_redraw_s < MIN_REDRAW_S:
             history.dirty = True  # the caller cleared it; a later call draws these frames
             return

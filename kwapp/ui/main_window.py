@@ -22,7 +22,7 @@ from kwapp.ui.actions_host import ActionsHost, link_is_abnormal
 from kwapp.ui.finetune_panel import FinetunePanel
 from kwapp.ui.gc_guard import GuiThreadCollector
 from kwapp.ui.history import FrameHistory
-from kwapp.ui.i18n import Translations
+from kwapp.ui.i18n import Translations, error_text
 from kwapp.ui.integration_dialog import IntegrationDialog
 from kwapp.ui.input_bar import InputBar
 from kwapp.ui.keyword_panel import KeywordPanel
@@ -37,7 +37,7 @@ from kwapp.ui.trigger_log import TriggerLogPanel
 
 log = logging.getLogger(__name__)
 
-REDRAW_MS = 40  # plots redraw at most 25 times a second, whatever the update rate
+REDRAW_MS = 66  # plots redraw at most 15 times a second, whatever the update rate
 STATUS_MS = 6000  # how long a status-bar message stays
 
 
@@ -311,7 +311,7 @@ class MainWindow(QMainWindow):
                 raise ModelFolderError(f"model folder {folder} has no {info.onnx_path.name}; run 'kwapp export' to create it")
         except ModelFolderError as exc:
             log.error("loading model %s failed: %s", folder, exc)
-            QMessageBox.warning(self, self.tr("Model not loaded"), str(exc))
+            QMessageBox.warning(self, self.tr("Model not loaded"), error_text(exc))
             return False
         if not self.controller.is_running():
             self._commit_model(info)

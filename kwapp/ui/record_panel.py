@@ -16,6 +16,7 @@ from kwapp.model.bundle import ModelInfo
 from kwapp.pipeline.worker import StreamController
 from kwapp.train.samples import BACKGROUND_LABEL, LabelError, Sample, SampleStore, check_label, level_warnings, peak_dbfs
 from kwapp.ui.trigger_log import SnippetPlayer
+from kwapp.ui.i18n import error_text
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class RecordPanel(QWidget):
         try:
             self.current_label()
         except LabelError as exc:
-            self.status_message.emit(self.tr("Invalid keyword: {error}").format(error=exc))
+            self.status_message.emit(self.tr("Invalid keyword: {error}").format(error=error_text(exc)))
             return
         if not self.controller.is_running():
             self.status_message.emit(self.tr("Start the input first: takes are recorded from the running stream"))
@@ -200,7 +201,7 @@ class RecordPanel(QWidget):
             write_wav_atomic(path, self.pending)
             self.player.play(path)
         except OSError as exc:
-            self.status_message.emit(self.tr("Cannot play the take: {error}").format(error=exc))
+            self.status_message.emit(self.tr("Cannot play the take: {error}").format(error=error_text(exc)))
 
     def keep(self) -> Sample | None:
         """Save the pending take under the current label; returns it, or None when it was not saved."""
@@ -211,7 +212,7 @@ class RecordPanel(QWidget):
                                     self.controller_source())
         except (LabelError, OSError) as exc:
             log.error("saving a sample failed: %s", exc)
-            self.status_message.emit(self.tr("Saving the take failed: {error}").format(error=exc))
+            self.status_message.emit(self.tr("Saving the take failed: {error}").format(error=error_text(exc)))
             return None
         self.last_saved = sample
         self._set_pending(None)
@@ -232,7 +233,7 @@ class RecordPanel(QWidget):
         try:
             self.last_saved = self.store.relabel(self.last_saved, self.current_label())
         except (LabelError, OSError) as exc:
-            self.status_message.emit(self.tr("Moving the take failed: {error}").format(error=exc))
+            self.status_message.emit(self.tr("Moving the take failed: {error}").format(error=error_text(exc)))
             return
         self.status_message.emit(self.tr("Moved take {clip} to {label}").format(
             clip=self.last_saved.clip, label=self.last_saved.label))

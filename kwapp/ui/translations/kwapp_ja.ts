@@ -528,6 +528,325 @@ Offline keyword spotting with a streaming Keyword Mamba model. Audio never leave
     </message>
 </context>
 <context>
+    <name>Messages</name>
+    <message>
+        <source>cannot load the TLS files of [mqtt.tls]: {error}; check ca_file, cert_file and key_file</source>
+        <translation>[mqtt.tls] の TLS ファイルを読み込めません: {error}。ca_file、cert_file、key_file を確認してください</translation>
+    </message>
+    <message>
+        <source>cannot read sound file {path}: {error}; use a WAV or FLAC file</source>
+        <translation>サウンドファイル {path} を読み込めません: {error}。WAV または FLAC ファイルを使ってください</translation>
+    </message>
+    <message>
+        <source>audio file {path} not found; pass an existing WAV or FLAC file with --source</source>
+        <translation>音声ファイル {path} が見つかりません。--source には存在する WAV または FLAC ファイルを指定してください</translation>
+    </message>
+    <message>
+        <source>input device {device} could not be opened: {error}; close other programs that use it or choose another device (kwapp listen --list-devices)</source>
+        <translation>入力デバイス {device} を開けませんでした: {error}。このデバイスを使っている他のプログラムを閉じるか、別のデバイスを選んでください（kwapp listen --list-devices）</translation>
+    </message>
+    <message>
+        <source>sample format {dtype} is not supported; use int16, int32, float32 or float64</source>
+        <translation>サンプル形式 {dtype} には対応していません。int16、int32、float32、float64 のいずれかを使ってください</translation>
+    </message>
+    <message>
+        <source>input device {name!r} not found; available input devices: {names}</source>
+        <translation>入力デバイス {name!r} が見つかりません。使用できる入力デバイス: {names}</translation>
+    </message>
+    <message>
+        <source>input device {name!r} matches {count} devices; use one of: {names}</source>
+        <translation>入力デバイス名 {name!r} は {count} 個のデバイスに一致します。次のいずれかを指定してください: {names}</translation>
+    </message>
+    <message>
+        <source>no default input device; connect a microphone or pass --device NAME</source>
+        <translation>既定の入力デバイスがありません。マイクを接続するか、--device NAME を指定してください</translation>
+    </message>
+    <message>
+        <source>cannot read audio file {path}: {error}. Use a WAV or FLAC file.</source>
+        <translation>音声ファイル {path} を読み込めません: {error}。WAV または FLAC ファイルを使ってください。</translation>
+    </message>
+    <message>
+        <source>channel {channel} does not exist; the input has {channels} channels (0-based)</source>
+        <translation>チャンネル {channel} はありません。この入力のチャンネル数は {channels} です（番号は 0 から）</translation>
+    </message>
+    <message>
+        <source>kwapp: error: {message}</source>
+        <translation>kwapp: エラー: {message}</translation>
+    </message>
+    <message>
+        <source>{folder} has no model.pt for --modes clip_float; use --modes stream_int8</source>
+        <translation>{folder} には --modes clip_float に必要な model.pt がありません。--modes stream_int8 を使ってください</translation>
+    </message>
+    <message>
+        <source>accuracy {accuracy:.4f} on {n} clips ({mode})</source>
+        <translation>正解率 {accuracy:.4f}（{n} クリップ、{mode}）</translation>
+    </message>
+    <message>
+        <source>{name}: target {target} FA/h</source>
+        <translation>{name}: 目標 {target} FA/h</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>該当なし</translation>
+    </message>
+    <message>
+        <source>  {keyword:12s} threshold {threshold:.2f}  FRR {frr}  FA/h {fa_per_hour:.2f}  per 8-h shift {fa_per_shift:.1f}</source>
+        <translation>  {keyword:12s} しきい値 {threshold:.2f}  FRR {frr}  FA/h {fa_per_hour:.2f}  8 時間シフトあたり {fa_per_shift:.1f}</translation>
+    </message>
+    <message>
+        <source>threshold {value} for {keyword!r} is invalid; use a value in (0, 1]</source>
+        <translation>{keyword!r} のしきい値 {value} は無効です。(0, 1] の範囲の値を使ってください</translation>
+    </message>
+    <message>
+        <source>smoothing window {frames} frames is invalid; use 1 or more</source>
+        <translation>平滑化の窓 {frames} フレームは無効です。1 以上を指定してください</translation>
+    </message>
+    <message>
+        <source>model folder {folder} has no {name}; pass a folder written by &apos;kwapp train&apos; or &apos;kwapp finetune&apos;, such as models/default</source>
+        <translation>モデルフォルダー {folder} に {name} がありません。models/default のように &apos;kwapp train&apos; または &apos;kwapp finetune&apos; が書き出したフォルダーを指定してください</translation>
+    </message>
+    <message>
+        <source>invalid {path}: {error}; re-export the model with &apos;kwapp train&apos; or &apos;kwapp finetune&apos;</source>
+        <translation>{path} が無効です: {error}。&apos;kwapp train&apos; または &apos;kwapp finetune&apos; でモデルを書き出し直してください</translation>
+    </message>
+    <message>
+        <source>{path}: the model has {outputs} outputs but {labels} labels; the folder is inconsistent</source>
+        <translation>{path}: モデルの出力は {outputs} 個ですが、ラベルは {labels} 個です。フォルダーの内容が食い違っています</translation>
+    </message>
+    <message>
+        <source>{path}: model input size {size} does not match the feature size</source>
+        <translation>{path}: モデルの入力サイズ {size} が特徴量のサイズと一致しません</translation>
+    </message>
+    <message>
+        <source>unknown architecture {arch!r}; use mamba, mamba_t or kwt</source>
+        <translation>不明なアーキテクチャ {arch!r} です。mamba、mamba_t、kwt のいずれかを使ってください</translation>
+    </message>
+    <message>
+        <source>model folder {folder} has no {name}; it cannot be fine-tuned or exported</source>
+        <translation>モデルフォルダー {folder} に {name} がないため、ファインチューニングもエクスポートもできません</translation>
+    </message>
+    <message>
+        <source>{weights} was saved for another model config or label list than {folder}/config.json</source>
+        <translation>{weights} は {folder}/config.json とは別のモデル設定またはラベル一覧で保存されています</translation>
+    </message>
+    <message>
+        <source>model folder {folder} has no {name}; run &apos;kwapp export&apos; to create it</source>
+        <translation>モデルフォルダー {folder} に {name} がありません。&apos;kwapp export&apos; で作成してください</translation>
+    </message>
+    <message>
+        <source>audio file {path} not found; pass an existing WAV or FLAC file</source>
+        <translation>音声ファイル {path} が見つかりません。存在する WAV または FLAC ファイルを指定してください</translation>
+    </message>
+    <message>
+        <source>config file {path} has [keywords] tables for {unknown}, which model {model} cannot detect; use some of {keywords} or remove them</source>
+        <translation>設定ファイル {path} に、モデル {model} が検出できないキーワード {unknown} の [keywords] テーブルがあります。{keywords} の中から選ぶか、削除してください</translation>
+    </message>
+    <message>
+        <source>audio file {path} contains only digital silence; record or choose a file with speech</source>
+        <translation>音声ファイル {path} にはデジタル無音しか入っていません。音声の入ったファイルを録音するか選んでください</translation>
+    </message>
+    <message>
+        <source>outbox {path} is in use by another kwapp process; give each process its own [outbox] dir</source>
+        <translation>送信待ちキュー {path} は別の kwapp プロセスが使用中です。プロセスごとに別の [outbox] dir を設定してください</translation>
+    </message>
+    <message>
+        <source>an integer</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>数値</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>文字列</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true か false</translation>
+    </message>
+    <message>
+        <source>{where} must be a list of strings, got {value!r}</source>
+        <translation>{where} は文字列のリストで指定してください（指定値: {value!r}）</translation>
+    </message>
+    <message>
+        <source>{where} must be a table of strings, got {value!r}</source>
+        <translation>{where} は文字列のテーブルで指定してください（指定値: {value!r}）</translation>
+    </message>
+    <message>
+        <source>{where} must be a file or folder path as a string, got {value!r}</source>
+        <translation>{where} はファイルかフォルダーのパスを文字列で指定してください（指定値: {value!r}）</translation>
+    </message>
+    <message>
+        <source>{where} must be {type}, got {value!r}</source>
+        <translation>{where} は{type}で指定してください（指定値: {value!r}）</translation>
+    </message>
+    <message>
+        <source>[{where}] must be a table, got {table!r}</source>
+        <translation>[{where}] はテーブルで指定してください（指定値: {table!r}）</translation>
+    </message>
+    <message>
+        <source>unknown key(s) {unknown} in [{where}]; expected some of {expected}</source>
+        <translation>[{where}] に不明なキー {unknown} があります。使えるキーは {expected} です</translation>
+    </message>
+    <message>
+        <source>[keywords] must contain tables such as [keywords.yes], got {table!r}</source>
+        <translation>[keywords] には [keywords.yes] のようなテーブルを入れてください（指定値: {table!r}）</translation>
+    </message>
+    <message>
+        <source>unknown section(s) {unknown}; expected some of {expected}</source>
+        <translation>不明なセクション {unknown} があります。使えるセクションは {expected} です</translation>
+    </message>
+    <message>
+        <source>{key} = {path!r} is not an existing file; fix the path</source>
+        <translation>{key} = {path!r} は存在するファイルではありません。パスを直してください</translation>
+    </message>
+    <message>
+        <source>{key} is empty; set a name such as &apos;press-3&apos;</source>
+        <translation>{key} が空です。&apos;press-3&apos; のような名前を設定してください</translation>
+    </message>
+    <message>
+        <source>{key} = {value!r} contains an MQTT wildcard (+ or #); remove it</source>
+        <translation>{key} = {value!r} に MQTT のワイルドカード（+ または #）が含まれています。取り除いてください</translation>
+    </message>
+    <message>
+        <source>{key} = {value!r} contains &apos;/&apos;; use one topic level such as &apos;press-3&apos;</source>
+        <translation>{key} = {value!r} に &apos;/&apos; が含まれています。&apos;press-3&apos; のような 1 階層のトピック名を使ってください</translation>
+    </message>
+    <message>
+        <source>{key} = {value!r} has an empty topic level; remove the extra &apos;/&apos;</source>
+        <translation>{key} = {value!r} に空のトピック階層があります。余分な &apos;/&apos; を取り除いてください</translation>
+    </message>
+    <message>
+        <source>{key} = {value} is invalid; use a positive number of seconds</source>
+        <translation>{key} = {value} は無効です。正の秒数を指定してください</translation>
+    </message>
+    <message>
+        <source>{key} = {value} is invalid; use 0 or more seconds</source>
+        <translation>{key} = {value} は無効です。0 秒以上を指定してください</translation>
+    </message>
+    <message>
+        <source>mqtt.port = {port} is invalid; use 1..65535, or 0 for the default</source>
+        <translation>mqtt.port = {port} は無効です。1..65535 を指定するか、既定のポートには 0 を指定してください</translation>
+    </message>
+    <message>
+        <source>{key} = {value} is invalid; use 1 or more seconds</source>
+        <translation>{key} = {value} は無効です。1 秒以上を指定してください</translation>
+    </message>
+    <message>
+        <source>{prefix}.{low} = {low_value} and {high} = {high_value} are invalid; use 0 &lt; {low} &lt;= {high}</source>
+        <translation>{prefix}.{low} = {low_value} と {high} = {high_value} の組み合わせは無効です。0 &lt; {low} &lt;= {high} となるように指定してください</translation>
+    </message>
+    <message>
+        <source>mqtt.password and mqtt.password_file are both set; keep one</source>
+        <translation>mqtt.password と mqtt.password_file の両方が設定されています。どちらか一方だけにしてください</translation>
+    </message>
+    <message>
+        <source>mqtt has a password but no username; set mqtt.username</source>
+        <translation>mqtt にパスワードはありますがユーザー名がありません。mqtt.username を設定してください</translation>
+    </message>
+    <message>
+        <source>mqtt.tls needs both cert_file and key_file for a client certificate, or neither</source>
+        <translation>クライアント証明書を使うには mqtt.tls に cert_file と key_file の両方が必要です。使わない場合はどちらも設定しないでください</translation>
+    </message>
+    <message>
+        <source>webhook.url = {url!r} is invalid; use an http:// or https:// URL with a host</source>
+        <translation>webhook.url = {url!r} は無効です。ホストを含む http:// または https:// の URL を指定してください</translation>
+    </message>
+    <message>
+        <source>webhook.url = {url!r} has an invalid port; use a number in 1..65535</source>
+        <translation>webhook.url = {url!r} のポートが無効です。1..65535 の数値を指定してください</translation>
+    </message>
+    <message>
+        <source>{key} = {value} is invalid; use 1 or more</source>
+        <translation>{key} = {value} は無効です。1 以上を指定してください</translation>
+    </message>
+    <message>
+        <source>{where}.actions contains {action!r}; use some of {actions}</source>
+        <translation>{where}.actions に {action!r} が含まれています。{actions} の中から指定してください</translation>
+    </message>
+    <message>
+        <source>{where} uses the &apos;mqtt&apos; action but [mqtt] host is not set; set it or remove the action</source>
+        <translation>{where} は &apos;mqtt&apos; アクションを使いますが、[mqtt] の host が設定されていません。host を設定するか、このアクションを削除してください</translation>
+    </message>
+    <message>
+        <source>{where} uses the &apos;webhook&apos; action but [webhook] url is not set; set it or remove the action</source>
+        <translation>{where} は &apos;webhook&apos; アクションを使いますが、[webhook] の url が設定されていません。url を設定するか、このアクションを削除してください</translation>
+    </message>
+    <message>
+        <source>{where} uses the &apos;sound&apos; action but sets no sound file; set {where}.sound or [sound] file</source>
+        <translation>{where} は &apos;sound&apos; アクションを使いますが、サウンドファイルが設定されていません。{where}.sound か [sound] の file を設定してください</translation>
+    </message>
+    <message>
+        <source>cannot read mqtt.password_file {path}: {error}; fix its path or permissions</source>
+        <translation>mqtt.password_file {path} を読み込めません: {error}。パスかアクセス権を直してください</translation>
+    </message>
+    <message>
+        <source>config file {path} not found; copy examples/kwapp.toml and edit it</source>
+        <translation>設定ファイル {path} が見つかりません。examples/kwapp.toml をコピーして編集してください</translation>
+    </message>
+    <message>
+        <source>cannot read config file {path}: {error}; check its permissions and encoding (UTF-8)</source>
+        <translation>設定ファイル {path} を読み込めません: {error}。アクセス権と文字コード（UTF-8）を確認してください</translation>
+    </message>
+    <message>
+        <source>config file {path} is not valid TOML: {error}</source>
+        <translation>設定ファイル {path} は正しい TOML ではありません: {error}</translation>
+    </message>
+    <message>
+        <source>config file {path}: {error}</source>
+        <translation>設定ファイル {path}: {error}</translation>
+    </message>
+    <message>
+        <source>data folder {root} not found; pass a folder with &lt;label&gt;/&lt;clip&gt; sub-folders</source>
+        <translation>データフォルダー {root} が見つかりません。&lt;label&gt;/&lt;clip&gt; のサブフォルダーがあるフォルダーを指定してください</translation>
+    </message>
+    <message>
+        <source>no audio clips found in {root}; expected &lt;label&gt;/&lt;clip&gt;.wav or .flac sub-folders</source>
+        <translation>{root} に音声クリップが見つかりません。&lt;label&gt;/&lt;clip&gt;.wav または .flac の形のサブフォルダーが必要です</translation>
+    </message>
+    <message>
+        <source>{count} speakers appear in both training and held-out data, e.g. {examples}</source>
+        <translation>{count} 人の話者が学習データと評価用データの両方に含まれています（例: {examples}）</translation>
+    </message>
+    <message>
+        <source>model folder {folder} has no {name}; fine-tune from a folder made by &apos;kwapp train&apos;</source>
+        <translation>モデルフォルダー {folder} に {name} がありません。&apos;kwapp train&apos; で作ったフォルダーからファインチューニングしてください</translation>
+    </message>
+    <message>
+        <source>the label is empty; type a keyword such as &apos;athena&apos;</source>
+        <translation>ラベルが空です。&apos;athena&apos; のようなキーワードを入力してください</translation>
+    </message>
+    <message>
+        <source>label {label!r} is invalid: it must not contain &apos;/&apos; or &apos;\&apos;, or start with &apos;.&apos;; type a plain word</source>
+        <translation>ラベル {label!r} は無効です。&apos;/&apos; や &apos;\&apos; を含めたり &apos;.&apos; で始めたりはできません。普通の単語を入力してください</translation>
+    </message>
+    <message>
+        <source>folder {folder} not found; pass a folder of WAV/FLAC recordings</source>
+        <translation>フォルダー {folder} が見つかりません。WAV/FLAC の録音が入ったフォルダーを指定してください</translation>
+    </message>
+    <message>
+        <source>no recordings found in {folders}</source>
+        <translation>{folders} に録音が見つかりません</translation>
+    </message>
+    <message>
+        <source>unknown {name} fields {unknown}; expected some of {expected}</source>
+        <translation>{name} に不明な項目 {unknown} があります。{expected} のいずれかを使ってください</translation>
+    </message>
+    <message>
+        <source>data folder {root} not found; pass folders with &lt;label&gt;/&lt;clip&gt;.wav sub-folders</source>
+        <translation>データフォルダー {root} が見つかりません。&lt;label&gt;/&lt;clip&gt;.wav のサブフォルダーがあるフォルダーを指定してください</translation>
+    </message>
+    <message>
+        <source>no takes found in {folders}; record takes into &lt;label&gt;/ sub-folders first</source>
+        <translation>{folders} にテイクが見つかりません。先に &lt;label&gt;/ サブフォルダーへテイクを録音してください</translation>
+    </message>
+    <message>
+        <source>output folder {out} already exists and is not empty; choose a new --out folder</source>
+        <translation>出力フォルダー {out} はすでにあり、空ではありません。--out には新しいフォルダーを指定してください</translation>
+    </message>
+</context>
+<context>
     <name>ModelPanel</name>
     <message>
         <source>{arch}: {layers} layers of width {width}, input {count} {kind} features</source>
