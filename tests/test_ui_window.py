@@ -169,3 +169,30 @@ def test_window_collects_in_gui_thread(qtbot, open_window, long_file):
     assert not gc.isenabled()  # the worker thread must never run a collection
     window.close()
     assert gc.isenabled()
+
+
+def test_device_watcher_reports_change(qtbot, tmp_path):
+    from kwapp.ui.device_watcher import DeviceWatcher
+
+    watcher = DeviceWatcher(folders=(str(tmp_path),))
+    with qtbot.waitSignal(watcher.changed, timeout=WAIT_MS):
+        (tmp_path / "pcmC1D0c").touch()
+
+
+def test_device_change_while_streaming_hints(qtbot, open_window, long_file, tmp_path):
+    window = open_window(long_file)
+    folder = tmp_path / "snd"
+    folder.mkdir()
+    assert window.device_watcher.watch(folder)
+    (folder / "pcmC1D0c").touch()
+    qtbot.waitUntil(lambda: "press Refresh" in window.statusBar().currentMessage(), timeout=WAIT_MS)
+
+
+def test_device_change_when_stopped_rescans(qtbot, open_window, long_file, tmp_path):
+    window = open_window(long_file)
+    window.stop_stream()
+    folder = tmp_path / "snd"
+    folder.mkdir()
+    window.device_watcher.watch(folder)
+    (folder / "pcmC1D0c").touch()
+    qtbot.waitUntil(lambda: "the list is updated" in window.statusBar().currentMessage(), timeout=WAIT_MS)

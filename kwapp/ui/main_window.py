@@ -19,6 +19,7 @@ from kwapp.pipeline.events import TriggerEvent, TriggerStore, data_home
 from kwapp.pipeline.worker import SourceSpec, StreamController, StreamUpdate
 from kwapp.train.samples import SAMPLES_DIR_NAME, SampleStore
 from kwapp.ui.actions_host import ActionsHost, link_is_abnormal
+from kwapp.ui.device_watcher import DeviceWatcher
 from kwapp.ui.finetune_panel import FinetunePanel
 from kwapp.ui.gc_guard import GuiThreadCollector
 from kwapp.ui.history import FrameHistory
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.collector.start()  # before the worker thread exists
         self.controller = StreamController(store, self)
         self.actions = ActionsHost(service_config, self)
+        self.device_watcher = DeviceWatcher(parent=self)
         self.controller.actions = self.actions
         self.history = FrameHistory(info.features.n_mels, info.keywords, info.features.hop_ms / 1000, LOGMEL_LEVELS[0])
         self._build_widgets()
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         bar.stop_requested.connect(self.stop_stream)
         bar.source_changed.connect(self._on_source_changed)
         bar.refresh_requested.connect(self.refresh_devices)
+        self.device_watcher.changed.connect(self._on_devices_changed)
         controller.updated.connect(self._on_update)
         controller.events_logged.connect(self._on_events)
         controller.failed.connect(self._on_failed)
@@ -229,6 +232,14 @@ class MainWindow(QMainWindow):
         self._fill_sources(selected)
         if was_running:
             self.start_stream()
+
+    def _on_devices_changed(self) -> None:
+        """Rescan when no input is open; otherwise say so, because a rescan restarts the input."""
+        if not self.controller.is_running():
+            self.refresh_devices()
+            self.show_status(self.tr("Input devices changed; the list is updated"))
+        else:
+            self.show_status(self.tr("Input devices changed; press Refresh to update the list (the input restarts)"))
 
     def _on_update(self, update: StreamUpdate) -> None:
         self.history.append(update)

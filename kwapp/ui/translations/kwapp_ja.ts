@@ -491,6 +491,14 @@
         <translation>入力が時間内に停止しませんでした。ログを確認してください</translation>
     </message>
     <message>
+        <source>Input devices changed; the list is updated</source>
+        <translation>入力デバイスが変わりました。一覧を更新しました</translation>
+    </message>
+    <message>
+        <source>Input devices changed; press Refresh to update the list (the input restarts)</source>
+        <translation>入力デバイスが変わりました。一覧を更新するには「再検索」を押してください（入力は一度止まります）</translation>
+    </message>
+    <message>
         <source>Detected {keyword} (score {score:.2f})</source>
         <translation>{keyword} を検出（スコア {score:.2f}）</translation>
     </message>
