@@ -116,9 +116,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=0, help="train each candidate for this many epochs (0: cost only)")
     parser.add_argument("--jobs", type=int, default=1, help="candidates trained at the same time")
+    parser.add_argument("--no-train", action="store_true", help="report the candidates already trained for --epochs, train none")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "compare")
     args = parser.parse_args()
-    if args.epochs:
+    if args.epochs and not args.no_train:
         train_all(args.epochs, args.out, args.jobs)
     torch.set_num_threads(1)
     print(f"Machine: {machine_line()}  \nCommand: `python3 benchmarks/{Path(__file__).name} {' '.join(sys.argv[1:])}`\n")
@@ -129,7 +130,8 @@ def main() -> int:
         params = sum(p.numel() for p in model.parameters())
         macs = (counted_step_macs(model) + ssm_elementwise_macs(cfg)) * FRAMES_PER_SECOND
         latency, size = onnx_latency_us(model)
-        acc, seconds = trained_accuracy(args.out / name) if args.epochs else (None, None)
+        trained = args.epochs and is_trained(args.out / name, args.epochs)
+        acc, seconds = trained_accuracy(args.out / name) if trained else (None, None)
         acc_text = f"{acc:.4f}" if acc is not None else "not trained"
         print(f"| {name} | {params:,} | {macs / 1e6:.1f} M | {latency:.0f} | {size / 1024:.0f} | {acc_text} | {seconds or '—'} |")
     return 0
