@@ -156,3 +156,29 @@ def test_dialog_test_event_unreachable(qtbot, dialog, broker):
     dialog.send_test_event()
     qtbot.waitUntil(lambda: "not delivered" in dialog.result_label.text()
                     or "no answer" in dialog.result_label.text(), timeout=WAIT_MS)
+
+
+def test_new_broker_sends_every_keyword(qtbot, tmp_path, broker):
+    from kwapp.ui.integration_dialog import IntegrationDialog
+
+    host = ActionsHost(tmp_path / "fresh.toml")
+    page = IntegrationDialog(host, ("yes", "no"))
+    qtbot.addWidget(page)
+    page.host_edit.setText("127.0.0.1")
+    page.port_box.setValue(broker.port)
+    assert page.apply()
+    host.stop()
+    assert load_service_config(host.path).actions_for("no").actions == ("mqtt",)
+
+
+def test_dialog_warns_no_keyword_sends(dialog):
+    for row in range(2):
+        dialog.keyword_table.item(row, 1).setCheckState(Qt.CheckState.Unchecked)
+    dialog.apply()
+    assert "no keyword sends" in dialog.result_label.text()
+
+
+def test_unchanged_apply_keeps_service(dialog, host):
+    service = host.service
+    dialog.apply()
+    assert host.service is service

@@ -68,6 +68,8 @@ class ActionsHost(QObject):
     def apply(self, config: ServiceConfig) -> bool:
         """Save a new config (atomically, owner-only) and restart the actions with it."""
         save_service_config(config, self.path)
+        if config == self.config and self.service is not None:
+            return True  # unchanged: no restart, so the station does not flicker offline and online
         self.stop()
         return self._start(config)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
 from kwapp.actions.delivery import DOWN
 from kwapp.service_config import ACTIONS, ServiceConfig, ServiceConfigError, config_from_dict, config_to_dict
 from kwapp.ui.actions_host import ActionsHost
+from kwapp.ui.i18n import error_text
 
 TEST_POLL_MS = 250
 TEST_WAIT_S = 10.0  # how long the page waits for a test event's delivery before reporting "no answer"
@@ -85,13 +86,20 @@ class IntegrationDialog(QDialog):
         self.buttons = buttons
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
-        test_row.addWidget(self.result_label, 1)
+        test_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(test_row)
+        layout.addWidget(self.result_label)
         layout.addWidget(buttons)
-        self.resize(640, 720)
+        self.resize(680, 860)
         self.show_config(host.config)
+        # Until the user ticks a box, keywords without their own table follow the default actions,
+        # which change with the targets entered: a broker entered on this page sends every keyword.
+        self._table_edited = False
+        self.keyword_table.itemChanged.connect(self._on_table_edited)
+        self.host_edit.textChanged.connect(self._show_default_actions)
+        self.url_edit.textChanged.connect(self._show_default_actions)
 
     # --- building --------------------------------------------------------------------------------
 
@@ -155,10 +163,37 @@ class IntegrationDialog(QDialog):
                 check = QTableWidgetItem()
                 check.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                 self.keyword_table.setItem(row, column, check)
+        table = self.keyword_table
+        table.resizeRowsToContents()
+        rows_px = sum(table.rowHeight(row) for row in range(table.rowCount()))
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows_px + 2 * table.frameWidth())
         group = QGroupBox(self.tr("Actions per keyword"))
         layout = QVBoxLayout(group)
-        layout.addWidget(self.keyword_table)
+        layout.addWidget(table)
         return group
+
+    def _set_actions(self, actions_of: dict[str, tuple[str, ...]]) -> None:
+        """Tick the action boxes of these keywords without counting it as the user's edit."""
+        self.keyword_table.blockSignals(True)
+        for row, keyword in enumerate(self.keywords):
+            if keyword in actions_of:
+                for action, column in ACTION_COLUMNS.items():
+                    on = Qt.CheckState.Checked if action in actions_of[keyword] else Qt.CheckState.Unchecked
+                    self.keyword_table.item(row, column).setCheckState(on)
+        self.keyword_table.blockSignals(False)
+        self.keyword_table.viewport().update()
+
+    def _on_table_edited(self, _item: QTableWidgetItem) -> None:
+        self._table_edited = True
+
+    def _show_default_actions(self) -> None:
+        if self._table_edited:
+            return
+        default = self.host.config.actions.default
+        if default is None:
+            default = tuple(name for name, on in (("mqtt", self.host_edit.text().strip()),
+                                                  ("webhook", self.url_edit.text().strip())) if on)
+        self._set_actions({k: default for k in self.keywords if k not in self.host.config.keywords})
 
     # --- config <-> widgets ----------------------------------------------------------------------
 
@@ -180,11 +215,7 @@ class IntegrationDialog(QDialog):
         self.url_edit.setText(config.webhook.url)
         self.timeout_box.setValue(config.webhook.timeout_s)
         self.sound_field.set_path(config.sound.file)
-        for row, keyword in enumerate(self.keywords):
-            actions = config.actions_for(keyword).actions
-            for action, column in ACTION_COLUMNS.items():
-                on = Qt.CheckState.Checked if action in actions else Qt.CheckState.Unchecked
-                self.keyword_table.item(row, column).setCheckState(on)
+        self._set_actions({keyword: config.actions_for(keyword).actions for keyword in self.keywords})
 
     def config(self) -> ServiceConfig:
         """Build the config the page shows on top of the host's, so keys the page lacks keep their values.
@@ -200,9 +231,10 @@ class IntegrationDialog(QDialog):
             data["sound"]["file"] = self.sound_field.path()
         keywords = data.setdefault("keywords", {})
         for row, keyword in enumerate(self.keywords):
-            table = keywords.setdefault(keyword, {})
-            table["actions"] = [action for action, column in ACTION_COLUMNS.items()
-                                if self.keyword_table.item(row, column).checkState() == Qt.CheckState.Checked]
+            if self._table_edited or keyword in keywords:
+                table = keywords.setdefault(keyword, {})
+                table["actions"] = [action for action, column in ACTION_COLUMNS.items()
+                                    if self.keyword_table.item(row, column).checkState() == Qt.CheckState.Checked]
         return config_from_dict(data, base=self.host.path.parent)
 
     def _mqtt_values(self, current: dict[str, Any]) -> dict[str, Any]:
@@ -226,13 +258,23 @@ class IntegrationDialog(QDialog):
         try:
             config = self.config()
         except ServiceConfigError as exc:
-            self._show_result(self.tr("Not saved: {error}").format(error=exc), error=True)
+            self._show_result(self.tr("Not saved: {error}").format(error=error_text(exc)), error=True)
             return False
         if not self.host.apply(config):
             self._show_result(self.tr("Saved, but the actions did not start; see the status bar and the log"), error=True)
             return False
-        self._show_result(self.tr("Saved to {path}").format(path=self.host.path))
+        if self._sends_nothing(config):
+            self._show_result(self.tr("Saved, but no keyword sends events: tick MQTT or Webhook for the keywords that should"),
+                              error=True)
+        else:
+            self._show_result(self.tr("Saved to {path}").format(path=self.host.path))
         return True
+
+    def _sends_nothing(self, config: ServiceConfig) -> bool:
+        """True when a broker or webhook is set but no keyword of the model sends to it."""
+        if not (config.mqtt.host or config.webhook.url):
+            return False
+        return not any({"mqtt", "webhook"} & set(config.actions_for(k).actions) for k in self.keywords)
 
     def accept_if_valid(self) -> None:
         if self.apply():
@@ -275,6 +317,9 @@ class IntegrationDialog(QDialog):
                 done = False
         if done or timed_out:
             self._test_timer.stop()
+            if self._sends_nothing(self.host.config):
+                lines.append(self.tr("No keyword sends events yet: tick MQTT or Webhook for the keywords that should"))
+                failed = True
             self._show_result("\n".join(lines), error=failed)
 
     def _show_result(self, text: str, error: bool = False) -> None:

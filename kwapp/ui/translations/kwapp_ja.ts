@@ -310,11 +310,15 @@
     </message>
     <message>
         <source>Not saved: {error}</source>
-        <translation>保存していません：{error}</translation>
+        <translation>保存されませんでした：{error}</translation>
     </message>
     <message>
         <source>Saved, but the actions did not start; see the status bar and the log</source>
         <translation>保存しましたが、動作を開始できませんでした。ステータスバーとログを確認してください</translation>
+    </message>
+    <message>
+        <source>Saved, but no keyword sends events: tick MQTT or Webhook for the keywords that should</source>
+        <translation>保存しましたが、イベントを送るキーワードがありません。送信するキーワードの MQTT または Webhook にチェックを入れてください</translation>
     </message>
     <message>
         <source>Saved to {path}</source>
@@ -339,6 +343,10 @@
     <message>
         <source>{target}: no answer within {seconds:.0f} s; it waits in the queue</source>
         <translation>{target}：{seconds:.0f} 秒以内に応答がありません。キューで待機中です</translation>
+    </message>
+    <message>
+        <source>No keyword sends events yet: tick MQTT or Webhook for the keywords that should</source>
+        <translation>イベントを送るキーワードがまだありません。送信するキーワードの MQTT または Webhook にチェックを入れてください</translation>
     </message>
 </context>
 <context>
