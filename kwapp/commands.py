@@ -29,6 +29,14 @@ def user_errors():
 # --- train -------------------------------------------------------------------------------------
 
 
+def pair_share_for(arch: str, requested: float) -> float:
+    """Return the share of two-clip batches: 0 for KWT, which classifies its whole window and has no per-frame output."""
+    if arch == "kwt" and requested > 0:
+        log.info("KWT classifies its whole window, so it trains on single clips (--pair-share %g ignored)", requested)
+        return 0.0
+    return requested
+
+
 def add_train_parser(sub) -> None:
     p = sub.add_parser("train", help="train a keyword model on <label>/<clip> folders")
     data = default_data_root()
@@ -67,7 +75,7 @@ def run_train(args) -> int:
         lr=args.lr,
         seed=args.seed,
         max_clips=args.max_clips,
-        pair_share=args.pair_share,
+        pair_share=pair_share_for(args.arch, args.pair_share),
         init=args.init,
     )
     model_cfg = ModelConfig(arch=args.arch, d_model=args.d_model, n_layers=args.n_layers)

@@ -125,3 +125,22 @@ def test_export_int8(trained, workspace):
     assert printed == {"out": str(target), "bytes": target.stat().st_size, "int8": True}
     runner = StepRunner(load_model_info(out), target)
     assert runner.step(np.zeros(40, np.float32)).shape == (12,)
+
+
+@pytest.mark.parametrize("arch", ["kwt", "mamba_t"])
+def test_train_other_arch(workspace, arch):
+    result = kwapp(
+        "train",
+        "--data", workspace / "data",
+        "--no-dev",
+        "--held-out-percent", "50",
+        "--noise", workspace / "data" / "_background_noise_",
+        "--max-clips", "40",
+        "--epochs", "1",
+        "--batch-size", "8",
+        "--d-model", "16",
+        "--n-layers", "1",
+        "--arch", arch,
+        "--out", workspace / f"model-{arch}",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]

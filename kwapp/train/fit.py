@@ -146,6 +146,8 @@ def batch_loss(model, splits, cfg, aug, extractor, device, gen, scan, fill):
     logits = model(feats, scan=scan)  # (B, L, classes)
     clip_frames = extractor.n_frames(splits.train_audio.shape[1])
     ends = [clip_frames - 1, logits.shape[1] - 1][: len(targets)]  # the last frame that has heard each clip whole
+    if logits.shape[1] == 1:  # a window classifier (KWT): one output for the whole clip, single clips only
+        ends = [0]
     return sum(F.cross_entropy(logits[:, e], t, label_smoothing=cfg.label_smoothing) for e, t in zip(ends, targets)) / len(targets)
 
 
