@@ -188,3 +188,19 @@ def service_config(tmp_path: Path, port: int | None, **sections):
     for name, table in sections.items():
         data[name] = {**data.get(name, {}), **table}
     return config_from_dict(data)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A mosquitto on a free loopback port, stopped after the test."""
+    broker = Broker(tmp_path / "broker").start()
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def recorder(broker):
+    """A subscriber to everything station press-1 publishes."""
+    recorder = Recorder(broker.port, "kwapp/press-1/#")
+    yield recorder
+    recorder.close()

@@ -11,23 +11,9 @@ from helpers_audio import build_stream, require_model, write_audio
 from kwapp.pipeline.worker import SourceSpec
 from kwapp.service_config import load_service_config, save_service_config
 from kwapp.ui.actions_host import ActionsHost
-from test_mqtt_support import Broker, Recorder, service_config
+from test_mqtt_support import broker, recorder, service_config  # noqa: F401  (fixtures)
 
 WAIT_MS = 20_000  # generous: the machine may be busy; no assert depends on it
-
-
-@pytest.fixture
-def broker(tmp_path):
-    broker = Broker(tmp_path / "broker").start()
-    yield broker
-    broker.stop()
-
-
-@pytest.fixture
-def recorder(broker):
-    recorder = Recorder(broker.port, "kwapp/press-1/#")
-    yield recorder
-    recorder.close()
 
 
 @pytest.fixture

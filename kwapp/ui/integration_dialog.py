@@ -63,35 +63,21 @@ class IntegrationDialog(QDialog):
         self._test_timer = QTimer(self)
         self._test_timer.timeout.connect(self._poll_test)
         self._test_started, self._test_baseline = 0.0, {}
-        body = QWidget()
-        column = QVBoxLayout(body)
-        column.addWidget(QLabel(self.tr("Settings file (also read by kwapp listen --config): {path}").format(path=host.path)))
-        column.addWidget(self._station_group())
-        column.addWidget(self._mqtt_group())
-        column.addWidget(self._webhook_group())
-        column.addWidget(self._keyword_group())
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
         self.test_button = QPushButton(self.tr("Send test event"))
         self.test_button.clicked.connect(self.send_test_event)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept_if_valid)
-        buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
-        self.buttons = buttons
+        self.buttons = self._dialog_buttons()
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self._scrolled_form(), 1)
         layout.addLayout(test_row)
         layout.addWidget(self.result_label)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(680, 860)
         self.show_config(host.config)
         # Until the user ticks a box, keywords without their own table follow the default actions,
@@ -102,6 +88,27 @@ class IntegrationDialog(QDialog):
         self.url_edit.textChanged.connect(self._show_default_actions)
 
     # --- building --------------------------------------------------------------------------------
+
+    def _scrolled_form(self) -> QScrollArea:
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(QLabel(self.tr("Settings file (also read by kwapp listen --config): {path}").format(path=self.host.path)))
+        column.addWidget(self._station_group())
+        column.addWidget(self._mqtt_group())
+        column.addWidget(self._webhook_group())
+        column.addWidget(self._keyword_group())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        return scroll
+
+    def _dialog_buttons(self) -> QDialogButtonBox:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept_if_valid)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)
+        return buttons
 
     def _station_group(self) -> QGroupBox:
         self.station_edit = QLineEdit()

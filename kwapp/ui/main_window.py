@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
             self.start_stream()
 
     def _on_devices_changed(self) -> None:
-        """Rescan when no input is open; otherwise say so, because a rescan restarts the input."""
+        """Rescan when no input is open. Otherwise show a hint, because a rescan restarts the input."""
         if not self.controller.is_running():
             self.refresh_devices()
             self.show_status(self.tr("Input devices changed; the list is updated"))
